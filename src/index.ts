@@ -1,0 +1,10 @@
+// torchwick: PyTorch's JIT on WebAssembly. `import * as torch from 'torchwick'`.
+import { ops } from './sdk/torch.js';
+
+export { Tensor, tidy, keep } from './sdk/tensor.js';
+export { tensor, fromTypedArray } from './sdk/creation.js';
+export { manual_seed, Generator } from './sdk/random.js';
+export { init, engine } from './engine/engine.js';
+export * from './sdk/errors.js';
+export type { DType } from './sdk/dtype.js';
+export { ops };
