@@ -22,7 +22,8 @@ const SB_BITS: u32 = SL_BITS + 4;
 const FL_COUNT: u32 = 32 - SB_BITS + 1;
 // Keep the heap end representable in a u32 (65536 pages would make it 2^32).
 const MAX_PAGES: i32 = 65535;
-const MAX_REQUEST: usize = 0xFFFE_0000;
+// Above this, rounding a request up to its class could overflow u32; it could never fit anyway.
+const MAX_REQUEST: usize = 0xF000_0000;
 const MIN_GROW_PAGES: i32 = 16;
 
 const heads = memory.data(<i32>(FL_COUNT * SL_COUNT * 4), 16);

@@ -1,3 +1,12 @@
-// The module's exports: the allocator and, for each ABI name, the kernel variant this build uses.
+// The module's exports: the allocator and, for each ABI name, the kernel variant this build uses
+// (the one place that picks an ISA variant; see kernels/NAMING.md).
 export { alloc, free, stat_bytes_live, stat_blocks_live, stat_peak_bytes, stat_reset_peak } from './alloc';
 export { f32_unary_wasmsimd as f32_unary } from './kernels/f32-unary-wasmsimd';
+export { f32_binary_wasmsimd as f32_binary, f32_binary_nd_wasmsimd as f32_binary_nd } from './kernels/f32-binary-wasmsimd';
+export { f32_compare_wasmsimd as f32_compare, f32_compare_nd_wasmsimd as f32_compare_nd } from './kernels/f32-compare-wasmsimd';
+export { f32_where_nd_wasmsimd as f32_where_nd } from './kernels/f32-where-nd-wasmsimd';
+export { xx_copy_nd_scalar as copy_nd } from './kernels/xx-copy-nd-scalar';
+export {
+  fill_f32_wasmsimd as fill_f32, fill_i32_wasmsimd as fill_i32, fill_i64_wasmsimd as fill_i64, fill_u8_wasmsimd as fill_u8,
+} from './kernels/xx-fill-wasmsimd';
+export { xx_cast_scalar as cast } from './kernels/xx-cast-scalar';

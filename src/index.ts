@@ -1,10 +1,9 @@
 // torchwick: PyTorch's JIT on WebAssembly. `import * as torch from 'torchwick'`.
-import { ops } from './sdk/torch.js';
-
+export { torch, ops, call } from './sdk/torch.js';
 export { Tensor, tidy, keep } from './sdk/tensor.js';
 export { tensor, fromTypedArray } from './sdk/creation.js';
 export { manual_seed, Generator } from './sdk/random.js';
+export { functional } from './sdk/nn/functional/index.js';
 export { init, engine } from './engine/engine.js';
 export * from './sdk/errors.js';
 export type { DType } from './sdk/dtype.js';
-export { ops };

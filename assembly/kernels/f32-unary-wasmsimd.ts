@@ -1,6 +1,7 @@
-// f32_unary: y[i] = f(x[i]) over contiguous f32, in place allowed. One specialised loop per op
-// (the op is a constant at each inlined call site, so the switch in unaryVec folds away).
+// f32_unary: y[i] = f(x[i]) over contiguous f32, in place allowed; one loop per op type
+// (see Note [Op types] in op-type.ts).
 import { TAIL } from './scratch';
+import { opOf } from './op-type';
 import { vexp, vlog, vlog1p, vexpm1, vsigmoid, vtanh, erf64 } from './f32-vmath-wasmsimd';
 import {
   UNARY_NEG, UNARY_ABS, UNARY_EXP, UNARY_LOG, UNARY_SQRT, UNARY_RSQRT, UNARY_SIGMOID, UNARY_TANH,
@@ -16,115 +17,124 @@ import {
 // @ts-ignore: decorator
 @inline function spl(x: f32): v128 { return f32x4.splat(x); }
 
-// The rarer ops, one lane at a time in f64 and rounded once: accurate to 0.5 ulp of the f64 result.
-// @ts-ignore: decorator
-@inline function unaryScalar64(op: i32, x: f64, p0: f64): f64 {
-  switch (op) {
-    case UNARY_SIN: return Math.sin(x);
-    case UNARY_COS: return Math.cos(x);
-    case UNARY_TAN: return Math.tan(x);
-    case UNARY_ATAN: return Math.atan(x);
-    case UNARY_ASIN: return Math.asin(x);
-    case UNARY_ACOS: return Math.acos(x);
-    case UNARY_SINH: return Math.sinh(x);
-    case UNARY_COSH: return Math.cosh(x);
-    case UNARY_ASINH: return Math.asinh(x);
-    case UNARY_ACOSH: return Math.acosh(x);
-    case UNARY_ATANH: return Math.atanh(x);
-    case UNARY_LOG2: return Math.log2(x);
-    case UNARY_LOG10: return Math.log10(x);
-    case UNARY_EXP2: return Math.exp2(x);
-    case UNARY_ERF: return erf64(x);
-    case UNARY_GELU: return 0.5 * x * (1.0 + erf64(x * 0.7071067811865476));
-    case UNARY_POW_SCALAR: return Math.pow(x, p0);
-    case UNARY_LOGIT: {
-      // torch.logit: eps < 0 means no clamping.
-      const z = p0 < 0 ? x : Math.min(Math.max(x, p0), 1.0 - p0);
-      return Math.log(z / (1.0 - z));
-    }
-    default: return NaN;
-  }
-}
-
-// @ts-ignore: decorator
-@inline function lanes64(op: i32, v: v128, p0: f32): v128 {
-  const q = <f64>p0;
-  let r = f32x4.splat(<f32>unaryScalar64(op, <f64>f32x4.extract_lane(v, 0), q));
-  r = f32x4.replace_lane(r, 1, <f32>unaryScalar64(op, <f64>f32x4.extract_lane(v, 1), q));
-  r = f32x4.replace_lane(r, 2, <f32>unaryScalar64(op, <f64>f32x4.extract_lane(v, 2), q));
-  return f32x4.replace_lane(r, 3, <f32>unaryScalar64(op, <f64>f32x4.extract_lane(v, 3), q));
-}
-
 // @ts-ignore: decorator
 @inline function hardClamp(x: v128, lo: v128, hi: v128): v128 {
   // x first: pmax(x, lo) and pmin(., hi) return x itself when x is NaN.
   return f32x4.pmin(f32x4.pmax(x, lo), hi);
 }
 
-// @ts-ignore: decorator
-@inline function unaryVec(op: i32, x: v128, a: v128, b: v128, p0: f32): v128 {
-  switch (op) {
-    case UNARY_NEG: return f32x4.neg(x);
-    case UNARY_ABS: return f32x4.abs(x);
-    case UNARY_EXP: return vexp(x);
-    case UNARY_LOG: return vlog(x);
-    case UNARY_SQRT: return f32x4.sqrt(x);
-    case UNARY_RSQRT: return f32x4.div(spl(1.0), f32x4.sqrt(x));
-    case UNARY_SIGMOID: return vsigmoid(x);
-    case UNARY_TANH: return vtanh(x);
-    case UNARY_RELU: return f32x4.pmax(x, spl(0.0));
-    case UNARY_RECIPROCAL: return f32x4.div(spl(1.0), x);
-    case UNARY_EXPM1: return vexpm1(x);
-    case UNARY_LOG1P: return vlog1p(x);
-    case UNARY_FLOOR: return f32x4.floor(x);
-    case UNARY_CEIL: return f32x4.ceil(x);
-    case UNARY_TRUNC: return f32x4.trunc(x);
-    case UNARY_ROUND: return f32x4.nearest(x);
-    case UNARY_SIGN: {
-      // (0 < x) - (x < 0) like PyTorch's CPU kernel: NaN gives 0.
-      const one = spl(1.0);
-      return f32x4.sub(v128.and(f32x4.gt(x, spl(0.0)), one), v128.and(f32x4.lt(x, spl(0.0)), one));
-    }
-    case UNARY_GELU_TANH: {
-      // PyTorch's form: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
-      const inner = f32x4.mul(spl(0.7978845608028654), f32x4.add(x, f32x4.mul(spl(0.044715), f32x4.mul(f32x4.mul(x, x), x))));
-      return f32x4.mul(f32x4.mul(spl(0.5), x), f32x4.add(spl(1.0), vtanh(inner)));
-    }
-    case UNARY_SILU: return f32x4.div(x, f32x4.add(spl(1.0), vexp(f32x4.neg(x))));
-    case UNARY_MISH: return f32x4.mul(x, vtanh(vlog1p(vexp(x))));
-    case UNARY_SOFTPLUS: {
-      // a = beta, b = threshold.
-      const bx = f32x4.mul(x, a);
-      const r = f32x4.div(vlog1p(vexp(bx)), a);
-      return v128.bitselect(x, r, f32x4.gt(bx, b));
-    }
-    case UNARY_ELU: return v128.bitselect(x, f32x4.mul(a, vexpm1(x)), f32x4.gt(x, spl(0.0)));
-    case UNARY_LEAKY_RELU: return v128.bitselect(x, f32x4.mul(x, a), f32x4.gt(x, spl(0.0)));
-    case UNARY_HARDTANH: return hardClamp(x, a, b);
-    case UNARY_HARDSIGMOID: return f32x4.div(hardClamp(f32x4.add(x, spl(3.0)), spl(0.0), spl(6.0)), spl(6.0));
-    case UNARY_HARDSWISH: return f32x4.div(f32x4.mul(x, hardClamp(f32x4.add(x, spl(3.0)), spl(0.0), spl(6.0))), spl(6.0));
-    case UNARY_RELU6: return hardClamp(x, spl(0.0), spl(6.0));
-    case UNARY_SQUARE: return f32x4.mul(x, x);
-    case UNARY_ADD_SCALAR: return f32x4.add(x, a);
-    case UNARY_MUL_SCALAR: return f32x4.mul(x, a);
-    case UNARY_RSUB_SCALAR: return f32x4.sub(a, x);
-    case UNARY_FRAC: return f32x4.sub(x, f32x4.trunc(x));
-    default: return lanes64(op, x, p0);
+// Ops computed in SIMD; a and b are the splatted parameters p0 and p1.
+@final @unmanaged class Neg { @inline vec(x: v128, a: v128, b: v128): v128 { return f32x4.neg(x); } }
+@final @unmanaged class Abs { @inline vec(x: v128, a: v128, b: v128): v128 { return f32x4.abs(x); } }
+@final @unmanaged class Exp { @inline vec(x: v128, a: v128, b: v128): v128 { return vexp(x); } }
+@final @unmanaged class Log { @inline vec(x: v128, a: v128, b: v128): v128 { return vlog(x); } }
+@final @unmanaged class Sqrt { @inline vec(x: v128, a: v128, b: v128): v128 { return f32x4.sqrt(x); } }
+@final @unmanaged class Rsqrt { @inline vec(x: v128, a: v128, b: v128): v128 { return f32x4.div(spl(1.0), f32x4.sqrt(x)); } }
+@final @unmanaged class Sigmoid { @inline vec(x: v128, a: v128, b: v128): v128 { return vsigmoid(x); } }
+@final @unmanaged class Tanh { @inline vec(x: v128, a: v128, b: v128): v128 { return vtanh(x); } }
+// pmax(x, 0) keeps NaN (x is the first operand).
+@final @unmanaged class Relu { @inline vec(x: v128, a: v128, b: v128): v128 { return f32x4.pmax(x, spl(0.0)); } }
+@final @unmanaged class Reciprocal { @inline vec(x: v128, a: v128, b: v128): v128 { return f32x4.div(spl(1.0), x); } }
+@final @unmanaged class Expm1 { @inline vec(x: v128, a: v128, b: v128): v128 { return vexpm1(x); } }
+@final @unmanaged class Log1p { @inline vec(x: v128, a: v128, b: v128): v128 { return vlog1p(x); } }
+@final @unmanaged class Floor { @inline vec(x: v128, a: v128, b: v128): v128 { return f32x4.floor(x); } }
+@final @unmanaged class Ceil { @inline vec(x: v128, a: v128, b: v128): v128 { return f32x4.ceil(x); } }
+@final @unmanaged class Trunc { @inline vec(x: v128, a: v128, b: v128): v128 { return f32x4.trunc(x); } }
+// nearest rounds half to even, like torch.round.
+@final @unmanaged class Round { @inline vec(x: v128, a: v128, b: v128): v128 { return f32x4.nearest(x); } }
+// (0 < x) - (x < 0) like PyTorch's CPU kernel: NaN gives 0.
+@final @unmanaged class Sign {
+  @inline vec(x: v128, a: v128, b: v128): v128 {
+    const one = spl(1.0);
+    return f32x4.sub(v128.and(f32x4.gt(x, spl(0.0)), one), v128.and(f32x4.lt(x, spl(0.0)), one));
+  }
+}
+// PyTorch's form: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
+@final @unmanaged class GeluTanh {
+  @inline vec(x: v128, a: v128, b: v128): v128 {
+    const x3 = f32x4.mul(f32x4.mul(x, x), x);
+    const inner = f32x4.mul(spl(0.7978845608028654), f32x4.add(x, f32x4.mul(spl(0.044715), x3)));
+    return f32x4.mul(f32x4.mul(spl(0.5), x), f32x4.add(spl(1.0), vtanh(inner)));
+  }
+}
+@final @unmanaged class Silu { @inline vec(x: v128, a: v128, b: v128): v128 { return f32x4.div(x, f32x4.add(spl(1.0), vexp(f32x4.neg(x)))); } }
+@final @unmanaged class Mish { @inline vec(x: v128, a: v128, b: v128): v128 { return f32x4.mul(x, vtanh(vlog1p(vexp(x)))); } }
+// a = beta, b = threshold.
+@final @unmanaged class Softplus {
+  @inline vec(x: v128, a: v128, b: v128): v128 {
+    const bx = f32x4.mul(x, a);
+    return v128.bitselect(x, f32x4.div(vlog1p(vexp(bx)), a), f32x4.gt(bx, b));
+  }
+}
+@final @unmanaged class Elu { @inline vec(x: v128, a: v128, b: v128): v128 { return v128.bitselect(x, f32x4.mul(a, vexpm1(x)), f32x4.gt(x, spl(0.0))); } }
+@final @unmanaged class LeakyRelu { @inline vec(x: v128, a: v128, b: v128): v128 { return v128.bitselect(x, f32x4.mul(x, a), f32x4.gt(x, spl(0.0))); } }
+@final @unmanaged class Hardtanh { @inline vec(x: v128, a: v128, b: v128): v128 { return hardClamp(x, a, b); } }
+@final @unmanaged class Hardsigmoid {
+  @inline vec(x: v128, a: v128, b: v128): v128 { return f32x4.div(hardClamp(f32x4.add(x, spl(3.0)), spl(0.0), spl(6.0)), spl(6.0)); }
+}
+@final @unmanaged class Hardswish {
+  @inline vec(x: v128, a: v128, b: v128): v128 {
+    return f32x4.div(f32x4.mul(x, hardClamp(f32x4.add(x, spl(3.0)), spl(0.0), spl(6.0))), spl(6.0));
+  }
+}
+@final @unmanaged class Relu6 { @inline vec(x: v128, a: v128, b: v128): v128 { return hardClamp(x, spl(0.0), spl(6.0)); } }
+@final @unmanaged class Square { @inline vec(x: v128, a: v128, b: v128): v128 { return f32x4.mul(x, x); } }
+@final @unmanaged class AddScalar { @inline vec(x: v128, a: v128, b: v128): v128 { return f32x4.add(x, a); } }
+@final @unmanaged class MulScalar { @inline vec(x: v128, a: v128, b: v128): v128 { return f32x4.mul(x, a); } }
+@final @unmanaged class RsubScalar { @inline vec(x: v128, a: v128, b: v128): v128 { return f32x4.sub(a, x); } }
+@final @unmanaged class Frac { @inline vec(x: v128, a: v128, b: v128): v128 { return f32x4.sub(x, f32x4.trunc(x)); } }
+
+// The rarer ops, one lane at a time in f64 and rounded once (p = p0).
+@final @unmanaged class Sin { @inline lane(x: f64, p: f64): f64 { return Math.sin(x); } }
+@final @unmanaged class Cos { @inline lane(x: f64, p: f64): f64 { return Math.cos(x); } }
+@final @unmanaged class Tan { @inline lane(x: f64, p: f64): f64 { return Math.tan(x); } }
+@final @unmanaged class Atan { @inline lane(x: f64, p: f64): f64 { return Math.atan(x); } }
+@final @unmanaged class Asin { @inline lane(x: f64, p: f64): f64 { return Math.asin(x); } }
+@final @unmanaged class Acos { @inline lane(x: f64, p: f64): f64 { return Math.acos(x); } }
+@final @unmanaged class Sinh { @inline lane(x: f64, p: f64): f64 { return Math.sinh(x); } }
+@final @unmanaged class Cosh { @inline lane(x: f64, p: f64): f64 { return Math.cosh(x); } }
+@final @unmanaged class Asinh { @inline lane(x: f64, p: f64): f64 { return Math.asinh(x); } }
+@final @unmanaged class Acosh { @inline lane(x: f64, p: f64): f64 { return Math.acosh(x); } }
+@final @unmanaged class Atanh { @inline lane(x: f64, p: f64): f64 { return Math.atanh(x); } }
+@final @unmanaged class Log2 { @inline lane(x: f64, p: f64): f64 { return Math.log2(x); } }
+@final @unmanaged class Log10 { @inline lane(x: f64, p: f64): f64 { return Math.log10(x); } }
+@final @unmanaged class Exp2 { @inline lane(x: f64, p: f64): f64 { return Math.exp2(x); } }
+@final @unmanaged class Erf { @inline lane(x: f64, p: f64): f64 { return erf64(x); } }
+@final @unmanaged class Gelu { @inline lane(x: f64, p: f64): f64 { return 0.5 * x * (1.0 + erf64(x * 0.7071067811865476)); } }
+@final @unmanaged class PowScalar { @inline lane(x: f64, p: f64): f64 { return Math.pow(x, p); } }
+// torch.logit: eps = p < 0 means no clamping.
+@final @unmanaged class Logit {
+  @inline lane(x: f64, p: f64): f64 {
+    const z = p < 0 ? x : Math.min(Math.max(x, p), 1.0 - p);
+    return Math.log(z / (1.0 - z));
   }
 }
 
-// @ts-ignore: decorator
-@inline function mapUnary(op: i32, x: usize, y: usize, n: i32, p0: f32, p1: f32): void {
+/** Adapts a lane op to the vector interface. */
+@final @unmanaged class Lanes<S> {
+  @inline vec(x: v128, a: v128, b: v128): v128 {
+    const s = opOf<S>();
+    const p = <f64>f32x4.extract_lane(a, 0);
+    let r = f32x4.splat(<f32>s.lane(<f64>f32x4.extract_lane(x, 0), p));
+    r = f32x4.replace_lane(r, 1, <f32>s.lane(<f64>f32x4.extract_lane(x, 1), p));
+    r = f32x4.replace_lane(r, 2, <f32>s.lane(<f64>f32x4.extract_lane(x, 2), p));
+    return f32x4.replace_lane(r, 3, <f32>s.lane(<f64>f32x4.extract_lane(x, 3), p));
+  }
+}
+
+function mapUnary<T>(x: usize, y: usize, n: i32, p0: f32, p1: f32): void {
+  const op = opOf<T>();
   const a = spl(p0), b = spl(p1);
   const end = x + (<usize>n << 2);
   const vend = x + (<usize>(n & ~3) << 2);
   const d = y - x;
   let p = x;
-  for (; p < vend; p += 16) v128.store(p + d, unaryVec(op, v128.load(p), a, b, p0));
+  for (; p < vend; p += 16) v128.store(p + d, op.vec(v128.load(p), a, b));
   if (p < end) {
+    // The last 1-3 elements go through the same vector code, staged in TAIL.
     const bytes = end - p;
     memory.copy(TAIL, p, bytes);
-    v128.store(TAIL, unaryVec(op, v128.load(TAIL), a, b, p0));
+    v128.store(TAIL, op.vec(v128.load(TAIL), a, b));
     memory.copy(p + d, TAIL, bytes);
   }
 }
@@ -132,64 +142,64 @@ import {
 /** y[i] = op(x[i]) for i < n; y may be x. p0/p1: the op's scalar parameters (see opcodes.ts). */
 export function f32_unary_wasmsimd(op: i32, x: usize, y: usize, n: i32, p0: f32, p1: f32): void {
   switch (op) {
-    case UNARY_NEG: mapUnary(UNARY_NEG, x, y, n, p0, p1); break;
-    case UNARY_ABS: mapUnary(UNARY_ABS, x, y, n, p0, p1); break;
-    case UNARY_EXP: mapUnary(UNARY_EXP, x, y, n, p0, p1); break;
-    case UNARY_LOG: mapUnary(UNARY_LOG, x, y, n, p0, p1); break;
-    case UNARY_SQRT: mapUnary(UNARY_SQRT, x, y, n, p0, p1); break;
-    case UNARY_RSQRT: mapUnary(UNARY_RSQRT, x, y, n, p0, p1); break;
-    case UNARY_SIGMOID: mapUnary(UNARY_SIGMOID, x, y, n, p0, p1); break;
-    case UNARY_TANH: mapUnary(UNARY_TANH, x, y, n, p0, p1); break;
-    case UNARY_RELU: mapUnary(UNARY_RELU, x, y, n, p0, p1); break;
-    case UNARY_RECIPROCAL: mapUnary(UNARY_RECIPROCAL, x, y, n, p0, p1); break;
-    case UNARY_EXPM1: mapUnary(UNARY_EXPM1, x, y, n, p0, p1); break;
-    case UNARY_LOG1P: mapUnary(UNARY_LOG1P, x, y, n, p0, p1); break;
-    case UNARY_FLOOR: mapUnary(UNARY_FLOOR, x, y, n, p0, p1); break;
-    case UNARY_CEIL: mapUnary(UNARY_CEIL, x, y, n, p0, p1); break;
-    case UNARY_TRUNC: mapUnary(UNARY_TRUNC, x, y, n, p0, p1); break;
-    case UNARY_ROUND: mapUnary(UNARY_ROUND, x, y, n, p0, p1); break;
-    case UNARY_SIGN: mapUnary(UNARY_SIGN, x, y, n, p0, p1); break;
-    case UNARY_GELU_TANH: mapUnary(UNARY_GELU_TANH, x, y, n, p0, p1); break;
-    case UNARY_SILU: mapUnary(UNARY_SILU, x, y, n, p0, p1); break;
-    case UNARY_MISH: mapUnary(UNARY_MISH, x, y, n, p0, p1); break;
-    case UNARY_SOFTPLUS: mapUnary(UNARY_SOFTPLUS, x, y, n, p0, p1); break;
-    case UNARY_ELU: mapUnary(UNARY_ELU, x, y, n, p0, p1); break;
-    case UNARY_LEAKY_RELU: mapUnary(UNARY_LEAKY_RELU, x, y, n, p0, p1); break;
-    case UNARY_HARDTANH: mapUnary(UNARY_HARDTANH, x, y, n, p0, p1); break;
-    case UNARY_HARDSIGMOID: mapUnary(UNARY_HARDSIGMOID, x, y, n, p0, p1); break;
-    case UNARY_HARDSWISH: mapUnary(UNARY_HARDSWISH, x, y, n, p0, p1); break;
-    case UNARY_RELU6: mapUnary(UNARY_RELU6, x, y, n, p0, p1); break;
-    case UNARY_SQUARE: mapUnary(UNARY_SQUARE, x, y, n, p0, p1); break;
-    case UNARY_ADD_SCALAR: mapUnary(UNARY_ADD_SCALAR, x, y, n, p0, p1); break;
-    case UNARY_MUL_SCALAR: mapUnary(UNARY_MUL_SCALAR, x, y, n, p0, p1); break;
-    case UNARY_RSUB_SCALAR: mapUnary(UNARY_RSUB_SCALAR, x, y, n, p0, p1); break;
-    case UNARY_FRAC: mapUnary(UNARY_FRAC, x, y, n, p0, p1); break;
+    case UNARY_NEG: mapUnary<Neg>(x, y, n, p0, p1); break;
+    case UNARY_ABS: mapUnary<Abs>(x, y, n, p0, p1); break;
+    case UNARY_EXP: mapUnary<Exp>(x, y, n, p0, p1); break;
+    case UNARY_LOG: mapUnary<Log>(x, y, n, p0, p1); break;
+    case UNARY_SQRT: mapUnary<Sqrt>(x, y, n, p0, p1); break;
+    case UNARY_RSQRT: mapUnary<Rsqrt>(x, y, n, p0, p1); break;
+    case UNARY_SIGMOID: mapUnary<Sigmoid>(x, y, n, p0, p1); break;
+    case UNARY_TANH: mapUnary<Tanh>(x, y, n, p0, p1); break;
+    case UNARY_RELU: mapUnary<Relu>(x, y, n, p0, p1); break;
+    case UNARY_RECIPROCAL: mapUnary<Reciprocal>(x, y, n, p0, p1); break;
+    case UNARY_SIN: mapUnary<Lanes<Sin>>(x, y, n, p0, p1); break;
+    case UNARY_COS: mapUnary<Lanes<Cos>>(x, y, n, p0, p1); break;
+    case UNARY_EXPM1: mapUnary<Expm1>(x, y, n, p0, p1); break;
+    case UNARY_LOG1P: mapUnary<Log1p>(x, y, n, p0, p1); break;
+    case UNARY_ERF: mapUnary<Lanes<Erf>>(x, y, n, p0, p1); break;
+    case UNARY_FLOOR: mapUnary<Floor>(x, y, n, p0, p1); break;
+    case UNARY_CEIL: mapUnary<Ceil>(x, y, n, p0, p1); break;
+    case UNARY_TRUNC: mapUnary<Trunc>(x, y, n, p0, p1); break;
+    case UNARY_ROUND: mapUnary<Round>(x, y, n, p0, p1); break;
+    case UNARY_SIGN: mapUnary<Sign>(x, y, n, p0, p1); break;
+    case UNARY_GELU: mapUnary<Lanes<Gelu>>(x, y, n, p0, p1); break;
+    case UNARY_GELU_TANH: mapUnary<GeluTanh>(x, y, n, p0, p1); break;
+    case UNARY_SILU: mapUnary<Silu>(x, y, n, p0, p1); break;
+    case UNARY_MISH: mapUnary<Mish>(x, y, n, p0, p1); break;
+    case UNARY_SOFTPLUS: mapUnary<Softplus>(x, y, n, p0, p1); break;
+    case UNARY_ELU: mapUnary<Elu>(x, y, n, p0, p1); break;
+    case UNARY_LEAKY_RELU: mapUnary<LeakyRelu>(x, y, n, p0, p1); break;
+    case UNARY_HARDTANH: mapUnary<Hardtanh>(x, y, n, p0, p1); break;
+    case UNARY_HARDSIGMOID: mapUnary<Hardsigmoid>(x, y, n, p0, p1); break;
+    case UNARY_HARDSWISH: mapUnary<Hardswish>(x, y, n, p0, p1); break;
+    case UNARY_RELU6: mapUnary<Relu6>(x, y, n, p0, p1); break;
+    case UNARY_SQUARE: mapUnary<Square>(x, y, n, p0, p1); break;
+    case UNARY_LOG2: mapUnary<Lanes<Log2>>(x, y, n, p0, p1); break;
+    case UNARY_LOG10: mapUnary<Lanes<Log10>>(x, y, n, p0, p1); break;
+    case UNARY_EXP2: mapUnary<Lanes<Exp2>>(x, y, n, p0, p1); break;
+    case UNARY_ADD_SCALAR: mapUnary<AddScalar>(x, y, n, p0, p1); break;
+    case UNARY_MUL_SCALAR: mapUnary<MulScalar>(x, y, n, p0, p1); break;
     case UNARY_POW_SCALAR: {
       // The exponents PyTorch special-cases, with PyTorch's formulas.
-      if (p0 == 2.0) mapUnary(UNARY_SQUARE, x, y, n, p0, p1);
-      else if (p0 == 0.5) mapUnary(UNARY_SQRT, x, y, n, p0, p1);
-      else if (p0 == -0.5) mapUnary(UNARY_RSQRT, x, y, n, p0, p1);
-      else if (p0 == -1.0) mapUnary(UNARY_RECIPROCAL, x, y, n, p0, p1);
-      else mapUnary(UNARY_POW_SCALAR, x, y, n, p0, p1);
+      if (p0 == 2.0) mapUnary<Square>(x, y, n, p0, p1);
+      else if (p0 == 0.5) mapUnary<Sqrt>(x, y, n, p0, p1);
+      else if (p0 == -0.5) mapUnary<Rsqrt>(x, y, n, p0, p1);
+      else if (p0 == -1.0) mapUnary<Reciprocal>(x, y, n, p0, p1);
+      else mapUnary<Lanes<PowScalar>>(x, y, n, p0, p1);
       break;
     }
-    case UNARY_SIN: mapUnary(UNARY_SIN, x, y, n, p0, p1); break;
-    case UNARY_COS: mapUnary(UNARY_COS, x, y, n, p0, p1); break;
-    case UNARY_TAN: mapUnary(UNARY_TAN, x, y, n, p0, p1); break;
-    case UNARY_ATAN: mapUnary(UNARY_ATAN, x, y, n, p0, p1); break;
-    case UNARY_ASIN: mapUnary(UNARY_ASIN, x, y, n, p0, p1); break;
-    case UNARY_ACOS: mapUnary(UNARY_ACOS, x, y, n, p0, p1); break;
-    case UNARY_SINH: mapUnary(UNARY_SINH, x, y, n, p0, p1); break;
-    case UNARY_COSH: mapUnary(UNARY_COSH, x, y, n, p0, p1); break;
-    case UNARY_ASINH: mapUnary(UNARY_ASINH, x, y, n, p0, p1); break;
-    case UNARY_ACOSH: mapUnary(UNARY_ACOSH, x, y, n, p0, p1); break;
-    case UNARY_ATANH: mapUnary(UNARY_ATANH, x, y, n, p0, p1); break;
-    case UNARY_LOG2: mapUnary(UNARY_LOG2, x, y, n, p0, p1); break;
-    case UNARY_LOG10: mapUnary(UNARY_LOG10, x, y, n, p0, p1); break;
-    case UNARY_EXP2: mapUnary(UNARY_EXP2, x, y, n, p0, p1); break;
-    case UNARY_ERF: mapUnary(UNARY_ERF, x, y, n, p0, p1); break;
-    case UNARY_GELU: mapUnary(UNARY_GELU, x, y, n, p0, p1); break;
-    case UNARY_LOGIT: mapUnary(UNARY_LOGIT, x, y, n, p0, p1); break;
+    case UNARY_RSUB_SCALAR: mapUnary<RsubScalar>(x, y, n, p0, p1); break;
+    case UNARY_TAN: mapUnary<Lanes<Tan>>(x, y, n, p0, p1); break;
+    case UNARY_ATAN: mapUnary<Lanes<Atan>>(x, y, n, p0, p1); break;
+    case UNARY_ASIN: mapUnary<Lanes<Asin>>(x, y, n, p0, p1); break;
+    case UNARY_ACOS: mapUnary<Lanes<Acos>>(x, y, n, p0, p1); break;
+    case UNARY_SINH: mapUnary<Lanes<Sinh>>(x, y, n, p0, p1); break;
+    case UNARY_COSH: mapUnary<Lanes<Cosh>>(x, y, n, p0, p1); break;
+    case UNARY_ASINH: mapUnary<Lanes<Asinh>>(x, y, n, p0, p1); break;
+    case UNARY_ACOSH: mapUnary<Lanes<Acosh>>(x, y, n, p0, p1); break;
+    case UNARY_ATANH: mapUnary<Lanes<Atanh>>(x, y, n, p0, p1); break;
+    case UNARY_LOGIT: mapUnary<Lanes<Logit>>(x, y, n, p0, p1); break;
+    case UNARY_FRAC: mapUnary<Frac>(x, y, n, p0, p1); break;
     default: break;
   }
 }

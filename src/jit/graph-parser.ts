@@ -167,7 +167,7 @@ class GraphParser {
     if (this.peek('[')) this.list('[', ']', () => this.attribute(n));
     this.list('(', ')', () => n.addInput(this.use()));
     for (const o of outs) this.define(n.addOutput(o.type), false, o.name, o.at);
-    refineTensorConstant(n);
+    refineConstant(n);
     this.blanks();
     if (this.peek(', scope: ')) {
       this.pos += ', scope: '.length;
@@ -320,11 +320,15 @@ class GraphParser {
   }
 }
 
-// `{1}` and `<Tensor>` do not say their dtype or shape; the constant's output type does.
-function refineTensorConstant(n: Node): void {
+// The text does not say everything about a constant; its output type does: `{1}` and
+// `<Tensor>` lack dtype and shape, and a whole double of 1e10 or more prints without a dot.
+function refineConstant(n: Node): void {
   const a = n.attr('value');
   const t = n.outputs[0]?.type;
-  if (a?.kind !== 't' || t?.kind !== 'Tensor') return;
+  if (n.kind !== 'prim::Constant' || !a || !t) return;
+  if (a.kind === 'i' && t.kind === 'float') n.setAttr('value', { kind: 'f', value: Number(a.value) });
+  if (a.kind === 'is' && t.kind === 'List' && t.elem.kind === 'float') n.setAttr('value', { kind: 'fs', value: a.value.map(Number) });
+  if (a.kind !== 't' || t.kind !== 'Tensor') return;
   const value: ConstTensor = { ...a.value };
   if (t.dtype) value.dtype = t.dtype;
   if (t.sizes?.every((d) => d !== null)) value.shape = t.sizes as number[];

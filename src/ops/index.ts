@@ -2,7 +2,26 @@
 import { buildTable, type OpDef } from './table.js';
 import { POINTWISE_OPS } from './pointwise.js';
 import { CREATION_OPS } from './creation.js';
+import { REDUCE_OPS } from './reduce.js';
+import { SHAPE_OPS } from './shape.js';
+import { INDEXING_OPS } from './indexing.js';
+import { LINALG_OPS } from './linalg.js';
+import { CONV_OPS } from './conv.js';
+import { NORM_OPS } from './norm.js';
+import { RESAMPLE_OPS } from './resample.js';
+import { LOSS_OPS } from './loss.js';
 
-export const OP_DEFS: readonly OpDef[] = [...POINTWISE_OPS, ...CREATION_OPS];
+export const OP_DEFS: readonly OpDef[] = [
+  ...POINTWISE_OPS,
+  ...CREATION_OPS,
+  ...REDUCE_OPS,
+  ...SHAPE_OPS,
+  ...INDEXING_OPS,
+  ...LINALG_OPS,
+  ...CONV_OPS,
+  ...NORM_OPS,
+  ...RESAMPLE_OPS,
+  ...LOSS_OPS,
+];
 
 export const OP_TABLE = buildTable(OP_DEFS);

@@ -325,8 +325,6 @@ function maskedFill(x: Tensor, mask: Tensor, v: Tensor | Num): Tensor {
   if (mask.dtype !== 'bool') throw new DTypeError('aten::masked_fill', `masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
   if (v instanceof Tensor && v.dim !== 0) throw new OpError('aten::masked_fill', `only supports a 0-dimensional value tensor, but got tensor with ${v.dim} dimension(s).`);
   const value = v instanceof Tensor ? v.item() : v;
-  const shape = broadcastShapes('aten::masked_fill', x.shape, mask.shape);
-  if (shape.length !== x.dim || shape.some((d, i) => d !== x.shape[i])) throw new OpError('aten::masked_fill', `expand: the mask of shape [${mask.shape}] does not broadcast to [${x.shape}]`);
   const fill = fromValues([], x.dtype, [Number(value)]);
   const out = whereImpl(mask, fill, x);
   fill.dispose();

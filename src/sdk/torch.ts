@@ -1,9 +1,15 @@
 // The `torch` namespace: one function per op-table name (torch.add -> aten::add), Tensor methods
-// for rows whose first argument is `self`, and the creation helpers that take JS data.
+// for rows whose first argument is `self`, Python-level functions that are not one op-table call,
+// and torch.nn.functional.
 import { callOp, setScalarTensor } from '../ops/dispatch.js';
 import { OP_TABLE } from '../ops/index.js';
 import { full } from '../ops/creation.js';
-import { Tensor } from './tensor.js';
+import { Tensor, tidy, keep } from './tensor.js';
+import { tensor, fromTypedArray } from './creation.js';
+import { manual_seed, Generator } from './random.js';
+import { FUNCTIONS as reduceFunctions } from './functions/reduce.js';
+import { FUNCTIONS as shapeFunctions } from './functions/shape.js';
+import { functional } from './nn/functional/index.js';
 
 const isOptions = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
@@ -14,20 +20,38 @@ export function call(name: string, args: any[]): any {
   return isOptions(last) ? callOp(name, args.slice(0, -1), last) : callOp(name, args);
 }
 
+function defineMethod(name: string, fn: (this: Tensor, ...args: any[]) => any): void {
+  Object.defineProperty(Tensor.prototype, name, { value: fn, writable: true, configurable: true });
+}
+
+const selfIsTensor = (qualified: string) =>
+  OP_TABLE.get(qualified)!.some((r) => r.parsed.args[0]?.name === 'self' && r.parsed.args[0].type.kind === 'prim' && r.parsed.args[0].type.name === 'Tensor');
+
 export const ops: Record<string, (...args: any[]) => any> = {};
-for (const [qualified, rows] of OP_TABLE) {
+for (const qualified of OP_TABLE.keys()) {
   const [ns, base] = qualified.split('::');
   if (ns !== 'aten') continue;
   ops[base] = (...args: any[]) => call(qualified, args);
-  if (rows.some((r) => r.parsed.args[0]?.name === 'self' && r.parsed.args[0].type.kind === 'prim' && r.parsed.args[0].type.name === 'Tensor') && !(base in Tensor.prototype)) {
-    Object.defineProperty(Tensor.prototype, base, {
-      value: function (this: Tensor, ...args: any[]) {
-        return call(qualified, [this, ...args]);
-      },
-      writable: true,
-      configurable: true,
-    });
-  }
+  if (selfIsTensor(qualified) && !(base in Tensor.prototype)) defineMethod(base, function (...args) { return call(qualified, [this, ...args]); });
 }
 
+const pyFunctions = { ...reduceFunctions, ...shapeFunctions };
+for (const [name, fn] of Object.entries(pyFunctions)) defineMethod(name, function (...args) { return fn(this, ...args); });
+// Methods whose receiver is not the op's first argument.
+defineMethod('where', function (condition: Tensor, other: any) { return call('aten::where', [condition, this, other]); });
+
 setScalarTensor((v) => full([], v, typeof v === 'boolean' ? 'bool' : Number.isInteger(v) ? 'int64' : 'float32'));
+
+/** `torch`: ops, Python-level functions, creation from JS data, and nn.functional. */
+export const torch: Record<string, any> = {
+  ...ops,
+  ...pyFunctions,
+  tensor,
+  fromTypedArray,
+  manual_seed,
+  Generator,
+  Tensor,
+  tidy,
+  keep,
+  nn: { functional },
+};

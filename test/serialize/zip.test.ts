@@ -99,6 +99,86 @@ test('re-zipping a PyTorch archive keeps every record', () => {
   for (const e of entries) assert.equal(back.read(e.name), e.data, e.name);
 });
 
+/** A one-entry stored archive in full ZIP64 form: 0xFFFFFFFF placeholders, 8-byte values in extra fields. */
+function zip64Archive(name: string, data: Uint8Array): Uint8Array {
+  const nameBytes = enc.encode(name);
+  const parts: Uint8Array[] = [];
+  const block = (size: number, fill: (v: DataView) => void) => {
+    const b = new Uint8Array(size);
+    fill(new DataView(b.buffer));
+    parts.push(b);
+    return b;
+  };
+  const u64 = (v: DataView, at: number, x: number) => v.setBigUint64(at, BigInt(x), true);
+  const M = 0xffffffff;
+  const localLen = 30 + nameBytes.length + 20;
+  block(localLen, (v) => {
+    v.setUint32(0, LOCAL_SIG, true);
+    v.setUint16(4, 45, true);
+    v.setUint32(14, crc32(data), true);
+    v.setUint32(18, M, true);
+    v.setUint32(22, M, true);
+    v.setUint16(26, nameBytes.length, true);
+    v.setUint16(28, 20, true);
+    new Uint8Array(v.buffer).set(nameBytes, 30);
+    v.setUint16(30 + nameBytes.length, 1, true);
+    v.setUint16(32 + nameBytes.length, 16, true);
+    u64(v, 34 + nameBytes.length, data.length);
+    u64(v, 42 + nameBytes.length, data.length);
+  });
+  parts.push(data);
+  const cdOffset = localLen + data.length;
+  const cdLen = 46 + nameBytes.length + 28;
+  block(cdLen, (v) => {
+    v.setUint32(0, 0x02014b50, true);
+    v.setUint16(6, 45, true);
+    v.setUint32(16, crc32(data), true);
+    v.setUint32(20, M, true);
+    v.setUint32(24, M, true);
+    v.setUint16(28, nameBytes.length, true);
+    v.setUint16(30, 28, true);
+    v.setUint32(42, M, true);
+    new Uint8Array(v.buffer).set(nameBytes, 46);
+    const x = 46 + nameBytes.length;
+    v.setUint16(x, 1, true);
+    v.setUint16(x + 2, 24, true);
+    u64(v, x + 4, data.length); // size
+    u64(v, x + 12, data.length); // compressed size
+    u64(v, x + 20, 0); // local header offset
+  });
+  const eocd64 = cdOffset + cdLen;
+  block(56, (v) => {
+    v.setUint32(0, 0x06064b50, true);
+    u64(v, 4, 44);
+    u64(v, 24, 1);
+    u64(v, 32, 1);
+    u64(v, 40, cdLen);
+    u64(v, 48, cdOffset);
+  });
+  block(20, (v) => {
+    v.setUint32(0, 0x07064b50, true);
+    u64(v, 8, eocd64);
+    v.setUint32(16, 1, true);
+  });
+  block(22, (v) => {
+    v.setUint32(0, 0x06054b50, true);
+    v.setUint16(8, 0xffff, true);
+    v.setUint16(10, 0xffff, true);
+    v.setUint32(12, M, true);
+    v.setUint32(16, M, true);
+  });
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  parts.reduce((o, p) => (out.set(p, o), o + p.length), 0);
+  return out;
+}
+
+test('reads ZIP64 end records and ZIP64 extra fields', () => {
+  const data = enc.encode('zip64 payload');
+  const zip = readZip(zip64Archive('archive/data/0', data));
+  assert.equal(zip.names(), ['archive/data/0']);
+  assert.equal(zip.read('archive/data/0'), data);
+});
+
 test('not a zip, bad CRC and truncation throw ZipError', () => {
   assert.throws(() => readZip(enc.encode('definitely not a zip file')), isError(ZipError));
   assert.throws(() => readZip(new Uint8Array(0)), isError(ZipError));

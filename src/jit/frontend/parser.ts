@@ -51,8 +51,8 @@ class Parser {
     return this.toks[this.k];
   }
 
-  private peek(n = 1): Token {
-    return this.toks[Math.min(this.k + n, this.toks.length - 1)];
+  private peek(): Token {
+    return this.toks[Math.min(this.k + 1, this.toks.length - 1)];
   }
 
   at(kind: Token['kind'], text?: string): boolean {

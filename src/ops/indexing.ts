@@ -1,0 +1,3 @@
+import type { OpDef } from './table.js';
+
+export const INDEXING_OPS: OpDef[] = [];

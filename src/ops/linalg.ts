@@ -1,0 +1,3 @@
+import type { OpDef } from './table.js';
+
+export const LINALG_OPS: OpDef[] = [];

@@ -1,0 +1,3 @@
+import type { OpDef } from './table.js';
+
+export const REDUCE_OPS: OpDef[] = [];

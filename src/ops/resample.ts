@@ -1,0 +1,3 @@
+import type { OpDef } from './table.js';
+
+export const RESAMPLE_OPS: OpDef[] = [];

@@ -1,0 +1,2 @@
+// torch.nn.functional entries of this group.
+export const FUNCTIONAL: Record<string, (...args: any[]) => any> = {};
