@@ -27,7 +27,10 @@ import {
 }
 
 // Lane ops. f64 where that rounds once (pow, atan2, hypot); fmod is exact in either width.
-@final @unmanaged class Pow { @inline lane(a: f32, b: f32): f32 { return <f32>Math.pow(<f64>a, <f64>b); } }
+// C pow: pow(1, y) and pow(x, 0) are 1 even for NaN.
+@final @unmanaged class Pow {
+  @inline lane(a: f32, b: f32): f32 { return a == 1 || b == 0 ? 1 : <f32>Math.pow(<f64>a, <f64>b); }
+}
 @final @unmanaged class Atan2 { @inline lane(a: f32, b: f32): f32 { return <f32>Math.atan2(<f64>a, <f64>b); } }
 @final @unmanaged class Hypot { @inline lane(a: f32, b: f32): f32 { return <f32>Math.hypot(<f64>a, <f64>b); } }
 @final @unmanaged class Fmod { @inline lane(a: f32, b: f32): f32 { return <f32>(<f64>a % <f64>b); } }

@@ -101,7 +101,8 @@ import {
 @final @unmanaged class Exp2 { @inline lane(x: f64, p: f64): f64 { return Math.exp2(x); } }
 @final @unmanaged class Erf { @inline lane(x: f64, p: f64): f64 { return erf64(x); } }
 @final @unmanaged class Gelu { @inline lane(x: f64, p: f64): f64 { return 0.5 * x * (1.0 + erf64(x * 0.7071067811865476)); } }
-@final @unmanaged class PowScalar { @inline lane(x: f64, p: f64): f64 { return Math.pow(x, p); } }
+// C pow: pow(1, p) and pow(x, 0) are 1 even for NaN.
+@final @unmanaged class PowScalar { @inline lane(x: f64, p: f64): f64 { return x == 1 || p == 0 ? 1 : Math.pow(x, p); } }
 // torch.logit: eps = p < 0 means no clamping.
 @final @unmanaged class Logit {
   @inline lane(x: f64, p: f64): f64 {

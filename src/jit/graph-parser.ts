@@ -29,7 +29,7 @@ type Literal = { kind: 'i' | 'f' | 's' | 'ty' | 't'; value: unknown };
 class GraphParser {
   private pos = 0;
 
-  constructor(private src: string) {}
+  constructor(private readonly src: string) {}
 
   atEnd(): boolean { return this.pos >= this.src.length; }
 

@@ -114,6 +114,7 @@ export class Value {
   // Result: this value has no uses; `v.uses` gained them all.
   replaceAllUsesWith(v: Value): void {
     if (v === this) return;
+    if (v.owningGraph() !== this.owningGraph()) throw new IRError(`cannot replace %${this.debugName()} by a value of another graph`);
     for (const u of this.uses) {
       (u.user.inputs as Value[])[u.offset] = v;
       v.uses.push(u);
@@ -189,11 +190,13 @@ export class Node {
     this.attrs.set(name, value);
     return this;
   }
+  // Given: a name. Execute: deletes that attribute if present. Result: `hasAttr(name)` is false.
   removeAttr(name: string): this {
     this.attrs.delete(name);
     return this;
   }
-  /** Copies all attributes of `from` (subgraphs are deep-copied). */
+  // Given: another node. Execute: copies all its attributes (subgraphs deep-copied).
+  // Result: this node's attributes equal `from`'s; no sharing of mutable lists or graphs.
   copyAttrs(from: Node): this {
     for (const [k, a] of from.attrs) this.attrs.set(k, cloneAttr(a));
     return this;
@@ -207,6 +210,7 @@ export class Node {
   // Given: an index and a value. Execute: inserts the input there and shifts later uses' offsets.
   // Result: `inputs[i] === v` and every use record matches its position.
   insertInput(i: number, v: Value): Value {
+    if (v.owningGraph() !== this.graph) throw new IRError(`${this.kind} cannot take %${v.debugName()}: it belongs to another graph`);
     const ins = this.inputs as Value[];
     for (let j = ins.length - 1; j >= i; j--) findUse(ins[j], this, j).offset = j + 1;
     ins.splice(i, 0, v);
@@ -223,7 +227,8 @@ export class Node {
     v.uses.push({ user: this, offset: i });
     return old;
   }
-  /** Replaces every occurrence of `from` among the inputs by `to`. */
+  // Given: two values. Execute: replaces every occurrence of `from` among the inputs by `to`.
+  // Result: `from` has no uses by this node.
   replaceInputWith(from: Value, to: Value): void {
     this.inputs.forEach((v, i) => { if (v === from) this.replaceInput(i, to); });
   }
@@ -235,6 +240,7 @@ export class Node {
     for (let j = i + 1; j < ins.length; j++) findUse(ins[j], this, j).offset = j - 1;
     ins.splice(i, 1);
   }
+  // Given: any node. Execute: removes all inputs, last first. Result: no input, no use by this node.
   removeAllInputs(): void {
     for (let i = this.inputs.length - 1; i >= 0; i--) this.removeInput(i);
   }
@@ -292,7 +298,8 @@ export class Node {
     if (!next) throw new IRError(`cannot insert ${this.kind} after ${n.kind}: that node is not in a block`);
     return this.link(n, next);
   }
-  /** Moves this attached node before `n` (which may be in another block). */
+  // Given: a node in a block and a node `n` of the same graph. Execute: unlinks this node and links
+  // it before (after) `n`, maybe in another block. Result: inputs, outputs and uses are unchanged.
   moveBefore(n: Node): this {
     this.removeFromBlock();
     return this.insertBefore(n);
@@ -423,18 +430,21 @@ export class Block {
   addInput(name = '', type: JitType = TensorT): Value {
     return this.insertInput(this.inputs.length, name, type);
   }
+  // Given: an index. Execute: inserts a block input there. Result: later inputs shift up.
   insertInput(i: number, name = '', type: JitType = TensorT): Value {
     const v = this.paramNode.insertOutput(i, type);
     if (name) v.setDebugName(name);
     return v;
   }
-  /** Removes an unused block input. */
+  // Given: an unused block input. Execute: removes it. Result: later inputs shift down.
   eraseInput(i: number): void { this.paramNode.eraseOutput(i); }
   // Given: a value visible at the block's end. Execute: appends it to the outputs. Result: its index.
   registerOutput(v: Value): number {
     this.returnNode.addInput(v);
     return this.outputs.length - 1;
   }
+  // Given: an index (and a value). Execute: inserts / removes that block output and its use.
+  // Result: later outputs shift.
   insertOutput(i: number, v: Value): void { this.returnNode.insertInput(i, v); }
   eraseOutput(i: number): void { this.returnNode.removeInput(i); }
 
@@ -492,6 +502,7 @@ export class Graph {
   get outputs(): readonly Value[] { return this.block.outputs; }
   nodes(): Node[] { return this.block.nodes(); }
 
+  // Graph inputs and outputs are the top block's: see Block for their Given / Execute / Result.
   addInput(name = '', type: JitType = TensorT): Value { return this.block.addInput(name, type); }
   insertInput(i: number, name = '', type: JitType = TensorT): Value { return this.block.insertInput(i, name, type); }
   eraseInput(i: number): void { this.block.eraseInput(i); }
@@ -515,6 +526,8 @@ export class Graph {
 
   /** New nodes go before this node (a block's Return node means "at the end of that block"). */
   insertPoint(): Node { return this.insertPointNode; }
+  // Given: a node or a block. Execute: later inserts go before that node (at the block's end).
+  // Result: `insertPoint()` is the node, or the block's Return node.
   setInsertPoint(p: Node | Block): void {
     this.insertPointNode = p instanceof Block ? p.returnNode : p;
   }

@@ -93,7 +93,7 @@ export function attrValueToString(a: AttrValue): string {
     case 'ss': return `[${a.value.map(quoteString).join(', ')}]`;
     case 't': return tensorToString(a.value);
     case 'ty': return typeToString(a.value);
-    case 'tys': return `[${a.value.map(typeToString).join(', ')}]`;
+    case 'tys': return `[${a.value.map((t) => typeToString(t)).join(', ')}]`;
     case 'g': return '<Graph>';
   }
 }

@@ -35,7 +35,7 @@ export interface TensorType {
 
 /** Types without parameters. `Scalar` is c10's NumberType (`number` in source). */
 export type AtomKind = 'int' | 'float' | 'bool' | 'str' | 'complex' | 'NoneType' | 'Device'
-  | 'Scalar' | 'Any' | 'Generator' | 'Stream' | 'Storage';
+  | 'Scalar' | 'Any' | 'Generator' | 'Stream' | 'Storage' | 'Function';
 
 /** A user class, e.g. `__torch__.foo.Bar`; `cls` is an optional description owned elsewhere. */
 export interface ClassType { kind: 'Class'; name: string; cls?: unknown }
@@ -50,7 +50,7 @@ export type JitType =
   | ClassType;
 
 const ATOMS: readonly AtomKind[] = ['int', 'float', 'bool', 'str', 'complex', 'NoneType', 'Device',
-  'Scalar', 'Any', 'Generator', 'Stream', 'Storage'];
+  'Scalar', 'Any', 'Generator', 'Stream', 'Storage', 'Function'];
 
 function atom(kind: AtomKind): JitType {
   return Object.freeze({ kind });
@@ -90,14 +90,18 @@ export function classType(name: string, cls?: unknown): ClassType {
 // ---------------------------------------------------------------------------------------------
 // Printing
 
-/** The graph printer's spelling (c10 `operator<<(ostream, Type)`). */
-export function typeToString(t: JitType): string {
+/**
+ * The graph printer's spelling (c10 `operator<<(ostream, Type)`). Dict prints its key and value
+ * with `Type::str()`, which spells every tensor type plain `Tensor`.
+ */
+export function typeToString(t: JitType, plainTensors = false): string {
+  const inner = (x: JitType) => typeToString(x, plainTensors);
   switch (t.kind) {
-    case 'Tensor': return tensorTypeToString(t);
-    case 'List': return `${typeToString(t.elem)}[]`;
-    case 'Optional': return `${typeToString(t.elem)}?`;
-    case 'Tuple': return `(${t.elems.map(typeToString).join(', ')})`;
-    case 'Dict': return `Dict(${typeToString(t.key)}, ${typeToString(t.value)})`;
+    case 'Tensor': return plainTensors ? 'Tensor' : tensorTypeToString(t);
+    case 'List': return `${inner(t.elem)}[]`;
+    case 'Optional': return `${inner(t.elem)}?`;
+    case 'Tuple': return `(${t.elems.map(inner).join(', ')})`;
+    case 'Dict': return `Dict(${typeToString(t.key, true)}, ${typeToString(t.value, true)})`;
     case 'Class': return t.name;
     default: return t.kind;
   }

@@ -1,6 +1,6 @@
 // Eager calls through the op table: overload resolution by argument values, defaults from the
 // schema, keyword arguments by name (an options object in JS).
-import { Tensor } from '../sdk/tensor.js';
+import { Tensor, tidy } from '../sdk/tensor.js';
 import { isDType, SCALAR_TYPE, type DType } from '../sdk/dtype.js';
 import { ArgumentError, UnknownOpError } from '../sdk/errors.js';
 import type { SType, SArg } from './schema.js';
@@ -101,8 +101,12 @@ export function callOp(name: string, args: readonly any[], kwargs?: Record<strin
   for (const lenient of [false, true]) {
     for (const row of rows) {
       if (row.parsed.overload === 'out' || row.parsed.overload.endsWith('_out')) continue;
-      const bound = bind(row, args, kwargs, lenient, scalarTensor);
-      if (bound !== NO_MATCH) return row.impl(...bound);
+      // tidy: temporaries an op makes (wrapped scalars, casts) are freed even when it throws.
+      const result = tidy(() => {
+        const bound = bind(row, args, kwargs, lenient, scalarTensor);
+        return bound === NO_MATCH ? NO_MATCH : row.impl(...bound);
+      });
+      if (result !== NO_MATCH) return result;
     }
   }
   throw new ArgumentError(name, `arguments (${describe(args, kwargs)}) match no overload; candidates:\n  ${rows.map((r) => r.schema).join('\n  ')}`);

@@ -3,6 +3,7 @@ import { buildTable, type OpDef } from './table.js';
 import { POINTWISE_OPS } from './pointwise.js';
 import { CREATION_OPS } from './creation.js';
 import { REDUCE_OPS } from './reduce.js';
+import { SORT_OPS } from './sort.js';
 import { SHAPE_OPS } from './shape.js';
 import { INDEXING_OPS } from './indexing.js';
 import { LINALG_OPS } from './linalg.js';
@@ -15,6 +16,7 @@ export const OP_DEFS: readonly OpDef[] = [
   ...POINTWISE_OPS,
   ...CREATION_OPS,
   ...REDUCE_OPS,
+  ...SORT_OPS,
   ...SHAPE_OPS,
   ...INDEXING_OPS,
   ...LINALG_OPS,

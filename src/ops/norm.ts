@@ -1,3 +1,205 @@
+// Normalization rows: batch, instance, layer and group norm. Every one is "statistics over some
+// elements, then (x - mean) * rstd * weight + bias per channel": the data is viewed as [N, C, S]
+// (batch, affine channel, the rest) and each (n, c) picks its statistics slot. Statistics are
+// two-pass in float64 (the reference path until the wasm reduction kernels land).
+import { Tensor } from '../sdk/tensor.js';
+import { isFloating } from '../sdk/dtype.js';
+import { DTypeError, OpError, ShapeError } from '../sdk/errors.js';
+import { copyInto, empty, fromValues, numelOf, values, writeValues } from './exec.js';
 import type { OpDef } from './table.js';
 
-export const NORM_OPS: OpDef[] = [];
+const shapeText = (s: readonly number[]) => `[${s.join(', ')}]`;
+
+interface Moments {
+  mean: Float64Array;
+  /** Biased variance. */
+  var: Float64Array;
+}
+
+/** Per-channel mean and variance of `v` seen as [N, C, S], over N and S. */
+export function channelMoments(v: ArrayLike<number>, N: number, C: number, S: number): Moments {
+  const mean = new Float64Array(C), vr = new Float64Array(C);
+  const count = N * S;
+  for (let c = 0; c < C; c++) {
+    let s = 0;
+    for (let n = 0; n < N; n++) for (let i = (n * C + c) * S, e = i + S; i < e; i++) s += v[i];
+    const m = s / count;
+    let q = 0;
+    for (let n = 0; n < N; n++)
+      for (let i = (n * C + c) * S, e = i + S; i < e; i++) {
+        const d = v[i] - m;
+        q += d * d;
+      }
+    mean[c] = m;
+    vr[c] = q / count;
+  }
+  return { mean, var: vr };
+}
+
+interface Affine {
+  /** Statistics slot of batch `n`, channel `c`. */
+  slot: (n: number, c: number) => number;
+  mean: ArrayLike<number>;
+  rstd: ArrayLike<number>;
+  weight: number[] | null;
+  bias: number[] | null;
+}
+
+/** out = (x - mean) * rstd * weight + bias over `x` seen as [N, C, S], in x's dtype. */
+function normalize(x: Tensor, v: ArrayLike<number>, N: number, C: number, S: number, a: Affine): Tensor {
+  const out = new Float64Array(v.length);
+  for (let n = 0; n < N; n++)
+    for (let c = 0; c < C; c++) {
+      const k = a.slot(n, c);
+      const scale = a.rstd[k] * (a.weight ? a.weight[c] : 1);
+      const shift = (a.bias ? a.bias[c] : 0) - a.mean[k] * scale;
+      for (let i = (n * C + c) * S, e = i + S; i < e; i++) out[i] = v[i] * scale + shift;
+    }
+  return fromValues(x.shape, x.dtype, out);
+}
+
+function checkFloat(op: string, x: Tensor): void {
+  if (!isFloating(x.dtype)) throw new DTypeError(op, `expected a floating point input, but got ${x.dtype}`);
+}
+
+function checkFeatures(op: string, name: string, t: Tensor | null, C: number): void {
+  if (t && t.numel !== C) throw new ShapeError(op, `${name} should contain ${C} elements not ${t.numel}`);
+}
+
+/** Writes `vals` into the running-statistics tensor `t` in place. */
+function overwrite(t: Tensor, vals: ArrayLike<number>): void {
+  if (t.isContiguous()) return writeValues(t, vals);
+  const tmp = fromValues(t.shape, t.dtype, vals);
+  copyInto(t, tmp);
+  tmp.dispose();
+}
+
+/** running = (1 - momentum) * running + momentum * batch (PyTorch's running-statistics update). */
+function updateRunning(t: Tensor | null, batch: ArrayLike<number>, momentum: number): void {
+  if (!t) return;
+  const old = values(t);
+  overwrite(t, old.map((r, i) => (1 - momentum) * r + momentum * batch[i]));
+}
+
+interface BatchNormResult {
+  out: Tensor;
+  mean: Float64Array;
+  rstd: Float64Array;
+}
+
+/** Batch norm over `x` seen as [N, C, S]; `slots` channels of statistics (instance norm folds N into C). */
+function batchNormCore(op: string, x: Tensor, weight: Tensor | null, bias: Tensor | null, rm: Tensor | null, rv: Tensor | null, training: boolean, momentum: number, eps: number): BatchNormResult {
+  checkFloat(op, x);
+  const C = x.shape[1];
+  checkFeatures(op, 'running_mean', rm, C);
+  checkFeatures(op, 'running_var', rv, C);
+  checkFeatures(op, 'weight', weight, C);
+  checkFeatures(op, 'bias', bias, C);
+  const N = x.shape[0], S = numelOf(x.shape.slice(2));
+  const v = values(x);
+  let mean: Float64Array, rstd: Float64Array;
+  if (training) {
+    const m = channelMoments(v, N, C, S);
+    mean = m.mean;
+    rstd = m.var.map((q) => 1 / Math.sqrt(q + eps));
+    const n = N * S;
+    updateRunning(rm, mean, momentum);
+    updateRunning(rv, m.var.map((q) => (q * n) / (n - 1)), momentum);
+  } else {
+    if (!rm || !rv) throw new OpError(op, `running_${rm ? 'var' : 'mean'} must be defined in evaluation mode`);
+    mean = Float64Array.from(values(rm));
+    rstd = Float64Array.from(values(rv), (q) => 1 / Math.sqrt(q + eps));
+  }
+  const out = normalize(x, v, N, C, S, { slot: (_n, c) => c, mean, rstd, weight: weight && values(weight), bias: bias && values(bias) });
+  return { out, mean, rstd };
+}
+
+function batchNormEmpty(x: Tensor): Tensor {
+  return empty(x.shape, x.dtype);
+}
+
+function batchNorm(x: Tensor, weight: Tensor | null, bias: Tensor | null, rm: Tensor | null, rv: Tensor | null, training: boolean, momentum: number, eps: number): Tensor {
+  if (x.numel === 0) return batchNormEmpty(x);
+  if (x.dim < 2) throw new ShapeError('aten::batch_norm', `expected an input with at least 2 dims (N, C, ...), but got input of size ${shapeText(x.shape)}`);
+  return batchNormCore('aten::batch_norm', x, weight, bias, rm, rv, training, momentum, eps).out;
+}
+
+/** (output, save_mean, save_invstd): the batch statistics in training, empty tensors in evaluation. */
+function nativeBatchNorm(x: Tensor, weight: Tensor | null, bias: Tensor | null, rm: Tensor | null, rv: Tensor | null, training: boolean, momentum: number, eps: number): Tensor[] {
+  const r = batchNormCore('aten::native_batch_norm', x, weight, bias, rm, rv, training, momentum, eps);
+  if (!training) return [r.out, empty([0], x.dtype), empty([0], x.dtype)];
+  return [r.out, fromValues([r.mean.length], x.dtype, r.mean), fromValues([r.rstd.length], x.dtype, r.rstd)];
+}
+
+/**
+ * Instance norm is batch norm over (1, N*C, ...) (as PyTorch computes it); running statistics,
+ * when given, move towards the batch average of the per-instance statistics.
+ */
+function instanceNorm(x: Tensor, weight: Tensor | null, bias: Tensor | null, rm: Tensor | null, rv: Tensor | null, useInputStats: boolean, momentum: number, eps: number): Tensor {
+  const op = 'aten::instance_norm';
+  if (!useInputStats && (!rm || !rv)) throw new OpError(op, 'Expected running_mean and running_var to be defined when use_input_stats is false');
+  if (x.dim < 2) throw new ShapeError(op, `expected an input with at least 2 dims (N, C, ...), but got input of size ${shapeText(x.shape)}`);
+  checkFloat(op, x);
+  const N = x.shape[0], C = x.shape[1], S = numelOf(x.shape.slice(2));
+  for (const [name, t] of [['running_mean', rm], ['running_var', rv], ['weight', weight], ['bias', bias]] as const) checkFeatures(op, name, t, C);
+  if (x.numel === 0) return empty(x.shape, x.dtype);
+  const v = values(x);
+  let mean: ArrayLike<number>, rstd: ArrayLike<number>, slot: (n: number, c: number) => number;
+  if (useInputStats) {
+    const m = channelMoments(v, 1, N * C, S);
+    mean = m.mean;
+    rstd = m.var.map((q) => 1 / Math.sqrt(q + eps));
+    slot = (n, c) => n * C + c;
+    const avg = (a: Float64Array, f: (q: number) => number) => Array.from({ length: C }, (_, c) => a.filter((_q, k) => k % C === c).reduce((s, q) => s + f(q), 0) / N);
+    updateRunning(rm, avg(m.mean, (q) => q), momentum);
+    updateRunning(rv, avg(m.var, (q) => (q * S) / (S - 1)), momentum);
+  } else {
+    mean = values(rm!);
+    rstd = values(rv!).map((q) => 1 / Math.sqrt(q + eps));
+    slot = (_n, c) => c;
+  }
+  return normalize(x, v, N, C, S, { slot, mean, rstd, weight: weight && values(weight), bias: bias && values(bias) });
+}
+
+function layerNorm(x: Tensor, normalizedShape: number[], weight: Tensor | null, bias: Tensor | null, eps: number): Tensor {
+  const op = 'aten::layer_norm';
+  const ns = shapeText(normalizedShape);
+  if (normalizedShape.length < 1) throw new ShapeError(op, `Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, but got normalized_shape = ${ns}`);
+  for (const [name, t] of [['weight', weight], ['bias', bias]] as const)
+    if (t && shapeText(t.shape) !== ns) throw new ShapeError(op, `Expected ${name} to be of same shape as normalized_shape, but got ${name} of shape ${shapeText(t.shape)} and normalized_shape = ${ns}`);
+  const k = normalizedShape.length;
+  if (x.dim < k || shapeText(x.shape.slice(x.dim - k)) !== ns)
+    throw new ShapeError(op, `Given normalized_shape=${ns}, expected input with shape [*, ${normalizedShape.join(', ')}], but got input of size${shapeText(x.shape)}`);
+  checkFloat(op, x);
+  const L = numelOf(normalizedShape), rows = L === 0 ? 0 : x.numel / L;
+  if (x.numel === 0) return empty(x.shape, x.dtype);
+  const v = values(x);
+  const m = channelMoments(v, 1, rows, L);
+  const rstd = m.var.map((q) => 1 / Math.sqrt(Math.max(q, 0) + eps));
+  // Each row is a "batch" whose L elements are the affine channels.
+  return normalize(x, v, rows, L, 1, { slot: (n) => n, mean: m.mean, rstd, weight: weight && values(weight), bias: bias && values(bias) });
+}
+
+function groupNorm(x: Tensor, groups: number, weight: Tensor | null, bias: Tensor | null, eps: number): Tensor {
+  const op = 'aten::group_norm';
+  if (x.dim < 2) throw new ShapeError(op, `Expected at least 2 dimensions for input tensor but received ${x.dim}`);
+  const N = x.shape[0], C = x.shape[1], S = numelOf(x.shape.slice(2));
+  if (groups <= 0 || C % groups !== 0) throw new ShapeError(op, `Expected number of channels in input to be divisible by num_groups, but got input of shape ${shapeText(x.shape)} and num_groups=${groups}`);
+  for (const [name, t] of [['weight', weight], ['bias', bias]] as const)
+    if (t && (t.dim !== 1 || t.numel !== C)) throw new ShapeError(op, `Expected ${name} to be a vector of size equal to the number of channels in input, but got ${name} of shape ${shapeText(t.shape)} and input of shape ${shapeText(x.shape)}`);
+  checkFloat(op, x);
+  if (x.numel === 0) return empty(x.shape, x.dtype);
+  const v = values(x);
+  const perGroup = C / groups;
+  const m = channelMoments(v, 1, N * groups, perGroup * S);
+  const rstd = m.var.map((q) => 1 / Math.sqrt(Math.max(q, 0) + eps));
+  return normalize(x, v, N, C, S, { slot: (n, c) => n * groups + Math.floor(c / perGroup), mean: m.mean, rstd, weight: weight && values(weight), bias: bias && values(bias) });
+}
+
+export const NORM_OPS: OpDef[] = [
+  { schema: 'aten::batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps, bool cudnn_enabled) -> Tensor', tags: ['opaque'], impl: batchNorm },
+  { schema: 'aten::native_batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor)', tags: ['opaque'], impl: nativeBatchNorm },
+  { schema: 'aten::instance_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool use_input_stats, float momentum, float eps, bool cudnn_enabled) -> Tensor', tags: ['opaque'], impl: instanceNorm },
+  { schema: 'aten::layer_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight=None, Tensor? bias=None, float eps=1.0000000000000001e-05, bool cudnn_enable=True) -> Tensor', tags: ['opaque'], impl: layerNorm },
+  { schema: 'aten::group_norm(Tensor input, int num_groups, Tensor? weight=None, Tensor? bias=None, float eps=1.0000000000000001e-05, bool cudnn_enabled=True) -> Tensor', tags: ['opaque'], impl: groupNorm },
+];

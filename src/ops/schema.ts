@@ -45,9 +45,10 @@ export function parseSchema(text: string): Schema {
   const ws = () => {
     while (text[i] === ' ') i++;
   };
-  const ident = (): string => {
+  // Type names may be qualified (`__torch__.torch.classes.quantized.Conv2dPackedParamsBase`).
+  const ident = (dotted = false): string => {
     ws();
-    const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i));
+    const m = (dotted ? /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*/ : /^[A-Za-z_][A-Za-z0-9_]*/).exec(text.slice(i));
     if (!m) fail('expected a name');
     i += m![0].length;
     return m![0];
@@ -77,7 +78,7 @@ export function parseSchema(text: string): Schema {
       }
       type = { kind: 'Tuple', elems };
     } else {
-      const name = ident();
+      const name = ident(true);
       if ((name === 'Dict' || name === 'Future' || name === 'Tuple') && eat('(')) {
         if (name === 'Dict') {
           const key = parseType().type;
@@ -127,9 +128,9 @@ export function parseSchema(text: string): Schema {
     }
     if (text[i] === '"' || text[i] === "'") {
       const q = text[i];
-      const end = text.indexOf(q, i + 1);
-      const s = text.slice(i + 1, end);
-      i = end + 1;
+      let s = '';
+      for (i++; i < text.length && text[i] !== q; i++) s += text[i] === '\\' ? text[++i] : text[i];
+      if (text[i++] !== q) fail('unterminated string default');
       return s;
     }
     const m = /^[^,)]+/.exec(text.slice(i));
@@ -179,7 +180,13 @@ export function parseSchema(text: string): Schema {
   let returns: SArg[] = [], varRet = false;
   if (text[i] === '(') ({ args: returns, varArgs: varRet } = parseArgList(true));
   else if (eat('...')) varRet = true;
-  else returns = [{ name: '', ...parseType(), kwargOnly: false, hasDefault: false }];
+  else {
+    const ret = parseType();
+    ws();
+    // A single named return (`-> Tensor Y`) is allowed too.
+    const name = /[A-Za-z_]/.test(text[i] ?? '') ? ident() : '';
+    returns = [{ name, ...ret, kwargOnly: false, hasDefault: false }];
+  }
   ws();
   if (i !== text.length) fail('unexpected text');
   const mutates = args.some((a) => a.alias?.endsWith('!'));

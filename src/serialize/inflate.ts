@@ -56,7 +56,7 @@ class Inflater {
   outLen = 0;
 
   constructor(private readonly src: Uint8Array, capacity: number, private readonly limit: number) {
-    this.out = new Uint8Array(Math.max(capacity, 64));
+    this.out = new Uint8Array(capacity);
   }
 
   private fail(what: string): never {
@@ -180,7 +180,8 @@ class Inflater {
  */
 export function inflateRaw(src: Uint8Array, expectedSize?: number): Uint8Array {
   const limit = expectedSize ?? Number.MAX_SAFE_INTEGER;
-  const inf = new Inflater(src, expectedSize ?? src.length * 4, limit);
+  // Start small even when told a size: a corrupt header must not make us allocate gigabytes up front.
+  const inf = new Inflater(src, Math.min(limit, Math.max(1024, src.length * 4)), limit);
   let last = 0;
   while (!last) {
     last = inf.bits(1);

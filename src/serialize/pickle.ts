@@ -70,15 +70,19 @@ class Unpickler {
     return text;
   }
 
-  private pop(): unknown {
+  /** Fails unless an item sits above the innermost MARK (as in Python, a MARK starts a fresh stack). */
+  private checkNotEmpty(): void {
     const floor = this.marks.length ? this.marks[this.marks.length - 1] : 0;
     if (this.stack.length <= floor) this.fail('stack underflow');
+  }
+
+  private pop(): unknown {
+    this.checkNotEmpty();
     return this.stack.pop();
   }
 
   private top(): unknown {
-    const floor = this.marks.length ? this.marks[this.marks.length - 1] : 0;
-    if (this.stack.length <= floor) this.fail('stack underflow');
+    this.checkNotEmpty();
     return this.stack[this.stack.length - 1];
   }
 

@@ -41,6 +41,7 @@ test('schema aliases parse to their IR types', () => {
   assert.is(typeToString(parseTypeString('Dict[str, List[Optional[Tensor]]]')), 'Dict(str, Tensor?[])');
   assert.is(typeToString(parseTypeString('Double(3, 4, strides=[1, 3], requires_grad=1, device=cuda:0)')),
     'Double(3, 4, strides=[1, 3], requires_grad=1, device=cuda:0)');
+  assert.is(typeToString(dictType(StrT, listType(completeTensorType('float32', [2])))), 'Dict(str, Tensor[])');
   assert.throws(() => parseTypeString('List[int'), (e) => e instanceof TypeParseError);
   assert.throws(() => parseTypeString('Foo'), /unknown type 'Foo'/);
 });

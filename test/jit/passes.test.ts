@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseGraph } from '../../src/jit/graph-parser.js';
@@ -227,6 +228,36 @@ with prim::FusionGroup_0 = graph(%3 : Tensor,
 // CHECK: with prim::FusionGroup_0 = graph(%0 : Tensor,
 // CHECK-NEXT: %1 : Tensor):
 // CHECK-NEXT: %2 : Tensor = aten::mul(%0, %1)`);
+});
+
+test('passes leave the fixture graphs alone where nothing applies', () => {
+  const manifest = JSON.parse(readFileSync('../shared/fixtures/torchscript/manifest.json', 'utf8'));
+  for (const c of manifest.cases.filter((x) => x.graph)) {
+    assert.is(run(c.graph, eliminateDeadCode), c.graph);
+    assert.is(run(c.graph, eliminateCommonSubexpressions), c.graph);
+    assert.is(run(run(c.graph, (g) => canonicalize(g)), (g) => canonicalize(g)), run(c.graph, (g) => canonicalize(g)));
+  }
+});
+
+test('an If whose branch raises stays, without its unused outputs', () => {
+  const out = run(`graph(%c : bool, %x : Tensor):
+  %s : str = prim::Constant[value="bad"]()
+  %y : Tensor = prim::If(%c)
+    block0():
+       = prim::RaiseException(%s)
+      -> (%x)
+    block1():
+      %n : Tensor = aten::neg(%x)
+      -> (%n)
+  return (%x)
+`, eliminateDeadCode);
+  fileCheck(out, `
+// CHECK: = prim::If(%c)
+// CHECK-NEXT: block0():
+// CHECK-NEXT: prim::RaiseException(%s)
+// CHECK-NEXT: -> ()
+// CHECK-NEXT: block1():
+// CHECK-NEXT: -> ()`);
 });
 
 test('filecheck reports what it could not find', () => {

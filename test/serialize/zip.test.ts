@@ -187,6 +187,11 @@ test('not a zip, bad CRC and truncation throw ZipError', () => {
   flipped[localData(good).get('x')!.start] ^= 1;
   assert.throws(() => readZip(flipped).read('x'), isError(ZipError, /CRC/));
   assert.throws(() => readZip(good.subarray(0, good.length - 30)), isError(ZipError));
+  // A deflated entry whose directory claims 4 GiB: the inflater stops at the real end, nothing huge is allocated.
+  const deflated = writeZip([{ name: 'y', data: enc.encode('abc'.repeat(100)), compress: true }]);
+  const cd = deflated.length - 22 - (46 + 1);
+  new DataView(deflated.buffer).setUint32(cd + 24, 0xfffffff0, true);
+  assert.throws(() => readZip(deflated).read('y'), isError(ZipError, /inflated to 300 bytes, expected 4294967280/));
 });
 
 test('fuzz: 300 mutations of a small archive either read or throw a SerializeError', () => {
