@@ -10,3 +10,4 @@ export {
   fill_f32_wasmsimd as fill_f32, fill_i32_wasmsimd as fill_i32, fill_i64_wasmsimd as fill_i64, fill_u8_wasmsimd as fill_u8,
 } from './kernels/xx-fill-wasmsimd';
 export { xx_cast_scalar as cast } from './kernels/xx-cast-scalar';
+export { f32_reduce_wasmsimd as f32_reduce, f32_var_wasmsimd as f32_var } from './kernels/f32-reduce-wasmsimd';

@@ -87,7 +87,7 @@ interface BatchNormResult {
   rstd: Float64Array;
 }
 
-/** Batch norm over `x` seen as [N, C, S]; `slots` channels of statistics (instance norm folds N into C). */
+/** Batch norm over `x` seen as [N, C, S]: statistics per channel over N and S. */
 function batchNormCore(op: string, x: Tensor, weight: Tensor | null, bias: Tensor | null, rm: Tensor | null, rv: Tensor | null, training: boolean, momentum: number, eps: number): BatchNormResult {
   checkFloat(op, x);
   const C = x.shape[1];
@@ -114,12 +114,8 @@ function batchNormCore(op: string, x: Tensor, weight: Tensor | null, bias: Tenso
   return { out, mean, rstd };
 }
 
-function batchNormEmpty(x: Tensor): Tensor {
-  return empty(x.shape, x.dtype);
-}
-
 function batchNorm(x: Tensor, weight: Tensor | null, bias: Tensor | null, rm: Tensor | null, rv: Tensor | null, training: boolean, momentum: number, eps: number): Tensor {
-  if (x.numel === 0) return batchNormEmpty(x);
+  if (x.numel === 0) return empty(x.shape, x.dtype);
   if (x.dim < 2) throw new ShapeError('aten::batch_norm', `expected an input with at least 2 dims (N, C, ...), but got input of size ${shapeText(x.shape)}`);
   return batchNormCore('aten::batch_norm', x, weight, bias, rm, rv, training, momentum, eps).out;
 }
@@ -129,6 +125,13 @@ function nativeBatchNorm(x: Tensor, weight: Tensor | null, bias: Tensor | null, 
   const r = batchNormCore('aten::native_batch_norm', x, weight, bias, rm, rv, training, momentum, eps);
   if (!training) return [r.out, empty([0], x.dtype), empty([0], x.dtype)];
   return [r.out, fromValues([r.mean.length], x.dtype, r.mean), fromValues([r.rstd.length], x.dtype, r.rstd)];
+}
+
+/** Per-channel average over the batch of [N, C] statistics. */
+function batchAverage(a: Float64Array, N: number, C: number): Float64Array {
+  const out = new Float64Array(C);
+  for (let k = 0; k < a.length; k++) out[k % C] += a[k] / N;
+  return out;
 }
 
 /**
@@ -150,9 +153,8 @@ function instanceNorm(x: Tensor, weight: Tensor | null, bias: Tensor | null, rm:
     mean = m.mean;
     rstd = m.var.map((q) => 1 / Math.sqrt(q + eps));
     slot = (n, c) => n * C + c;
-    const avg = (a: Float64Array, f: (q: number) => number) => Array.from({ length: C }, (_, c) => a.filter((_q, k) => k % C === c).reduce((s, q) => s + f(q), 0) / N);
-    updateRunning(rm, avg(m.mean, (q) => q), momentum);
-    updateRunning(rv, avg(m.var, (q) => (q * S) / (S - 1)), momentum);
+    updateRunning(rm, batchAverage(m.mean, N, C), momentum);
+    updateRunning(rv, batchAverage(m.var.map((q) => (q * S) / (S - 1)), N, C), momentum);
   } else {
     mean = values(rm!);
     rstd = values(rv!).map((q) => 1 / Math.sqrt(q + eps));
