@@ -11,3 +11,4 @@ export {
 } from './kernels/xx-fill-wasmsimd';
 export { xx_cast_scalar as cast } from './kernels/xx-cast-scalar';
 export { f32_reduce_wasmsimd as f32_reduce, f32_var_wasmsimd as f32_var } from './kernels/f32-reduce-wasmsimd';
+export { f32_gemm_blocked as f32_gemm, f32_gemm_workspace } from './kernels/f32-gemm-blocked';

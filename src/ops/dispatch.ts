@@ -98,18 +98,44 @@ export function rowsOf(name: string): OpRow[] {
 /** Calls op `name` (e.g. 'aten::add') with JS values; the first overload that binds wins. */
 export function callOp(name: string, args: readonly any[], kwargs?: Record<string, any>): any {
   const rows = rowsOf(name);
-  for (const lenient of [false, true]) {
-    for (const row of rows) {
-      if (row.parsed.overload === 'out' || row.parsed.overload.endsWith('_out')) continue;
-      // tidy: temporaries an op makes (wrapped scalars, casts) are freed even when it throws.
-      const result = tidy(() => {
-        const bound = bind(row, args, kwargs, lenient, scalarTensor);
-        return bound === NO_MATCH ? NO_MATCH : row.impl(...bound);
-      });
-      if (result !== NO_MATCH) return result;
+  // The tracer sees only the outermost call: ops that an op's impl calls are its implementation.
+  const recorder = tracer;
+  tracer = null;
+  try {
+    for (const lenient of [false, true]) {
+      for (const row of rows) {
+        if (row.parsed.overload === 'out' || row.parsed.overload.endsWith('_out')) continue;
+        // tidy: temporaries an op makes (wrapped scalars, casts) are freed even when it throws.
+        const result = tidy(() => {
+          const bound = bind(row, args, kwargs, lenient, scalarTensor);
+          if (bound === NO_MATCH) return NO_MATCH;
+          const out = row.impl(...bound);
+          recorder?.record(row, bound, out);
+          return out;
+        });
+        if (result !== NO_MATCH) return result;
+      }
     }
+  } finally {
+    tracer = recorder;
   }
   throw new ArgumentError(name, `arguments (${describe(args, kwargs)}) match no overload; candidates:\n  ${rows.map((r) => r.schema).join('\n  ')}`);
+}
+
+/** What torch.jit.trace installs to see op calls: the row, its bound arguments and its result. */
+export interface OpTracer {
+  record(row: OpRow, args: readonly any[], result: any): void;
+}
+let tracer: OpTracer | null = null;
+/** Installs (or with null removes) the tracer; returns the previous one. */
+export function setTracer(t: OpTracer | null): OpTracer | null {
+  const prev = tracer;
+  tracer = t;
+  return prev;
+}
+/** The tracer that would record a call made now (null inside an op's own implementation). */
+export function currentTracer(): OpTracer | null {
+  return tracer;
 }
 
 let scalarTensor: (v: number | boolean) => Tensor = () => {

@@ -11,6 +11,8 @@ import { CONV_OPS } from './conv.js';
 import { NORM_OPS } from './norm.js';
 import { RESAMPLE_OPS } from './resample.js';
 import { LOSS_OPS } from './loss.js';
+import { SCALAR_OPS } from './scalar.js';
+import { LIST_OPS } from './list.js';
 
 export const OP_DEFS: readonly OpDef[] = [
   ...POINTWISE_OPS,
@@ -24,6 +26,8 @@ export const OP_DEFS: readonly OpDef[] = [
   ...NORM_OPS,
   ...RESAMPLE_OPS,
   ...LOSS_OPS,
+  ...SCALAR_OPS,
+  ...LIST_OPS,
 ];
 
 export const OP_TABLE = buildTable(OP_DEFS);

@@ -2,6 +2,7 @@
 // norms, count_nonzero) and the row machinery that scans, softmax and sort share: the input is
 // laid out as a contiguous [outer, n, inner] block with the reduced dims making up n (one copy at
 // most), then each of the outer*inner rows is reduced.
+import * as K from '../../assembly/kernels/opcodes.js';
 import { engine } from '../engine/engine.js';
 import { Tensor } from '../sdk/tensor.js';
 import { DTYPES, isFloating, type DType } from '../sdk/dtype.js';
@@ -44,12 +45,12 @@ export function rowsOf(x: Tensor, mask: readonly boolean[]): Rows {
     return { src: contiguous(x), outer: numelOf(x.shape.slice(0, a)), n: numelOf(x.shape.slice(a, b)), inner: numelOf(x.shape.slice(b)) };
   }
   // Non-adjacent reduced dims: permute them last, then one contiguous copy.
-  const perm = [...x.shape.keys()].filter((d) => !red.includes(d)).concat(red);
+  const kept = [...x.shape.keys()].filter((d) => !red.includes(d));
+  const perm = kept.concat(red);
   const view = x.asStrided(perm.map((d) => x.shape[d]), perm.map((d) => x.strides[d]));
   const src = contiguous(view);
   if (src !== view) view.dispose();
-  const n = numelOf(red.map((d) => x.shape[d]));
-  return { src, outer: x.numel / n, n, inner: 1 };
+  return { src, outer: numelOf(kept.map((d) => x.shape[d])), n: numelOf(red.map((d) => x.shape[d])), inner: 1 };
 }
 
 export const releaseRows = (r: Rows, x: Tensor) => r.src !== x && r.src.dispose();
@@ -89,13 +90,33 @@ export const outIndex = (r: Rows, k: number, j: number, per: number) => Math.flo
 
 type RowFn = (row: Float64Array) => number;
 
-/** Reduces `x` over `mask` with a row function computed in f64; the result has `dtype`. */
-function reduce(op: string, x: Tensor, mask: boolean[], keepdim: boolean, dtype: DType, fn: RowFn): Tensor {
-  const r = rowsOf(x, mask);
+/** A kernel that reduces f32 rows into a contiguous f32 output (element k = row k). */
+type F32Kernel = (r: Rows, out: Tensor) => void;
+
+const f32Reduce = (op: number): F32Kernel => (r, out) => engine().k.f32_reduce(op, r.src.ptr, out.ptr, r.outer, r.n, r.inner);
+const f32Var = (correction: number, std: boolean): F32Kernel => (r, out) => {
+  const k = engine().k;
+  k.f32_var(r.src.ptr, out.ptr, r.outer, r.n, r.inner, correction);
+  if (std) k.f32_unary(K.UNARY_SQRT, out.ptr, out.ptr, out.numel, 0, 0);
+};
+
+/** Reduces each row into `dtype`: f32 to f32 with `kernel` when there is one, else `fn` in f64. */
+function reduceRows(r: Rows, shape: readonly number[], dtype: DType, fn: RowFn, kernel?: F32Kernel): Tensor {
+  if (kernel && r.src.dtype === 'float32' && dtype === 'float32') {
+    const out = empty(shape, 'float32');
+    if (out.numel) kernel(r, out);
+    return out;
+  }
   const vals = new Float64Array(r.outer * r.inner);
   eachRow(r, (row, k) => (vals[k] = fn(row)));
+  return fromValues(shape, dtype, vals);
+}
+
+function reduce(x: Tensor, mask: boolean[], keepdim: boolean, dtype: DType, fn: RowFn, kernel?: F32Kernel): Tensor {
+  const r = rowsOf(x, mask);
+  const out = reduceRows(r, reducedShape(x.shape, mask, keepdim), dtype, fn, kernel);
   releaseRows(r, x);
-  return fromValues(reducedShape(x.shape, mask, keepdim), dtype, vals);
+  return out;
 }
 
 const sumRow: RowFn = (row) => {
@@ -103,6 +124,7 @@ const sumRow: RowFn = (row) => {
   for (let j = 0; j < row.length; j++) s += row[j];
   return s;
 };
+const meanRow: RowFn = (row) => sumRow(row) / row.length;
 const prodRow: RowFn = (row) => {
   let p = 1;
   for (let j = 0; j < row.length; j++) p *= row[j];
@@ -120,12 +142,14 @@ export function argExtreme(row: ArrayLike<number>, largest: boolean): number {
   return best;
 }
 
-function moments(row: Float64Array, correction: number): [variance: number, mean: number] {
-  const n = row.length;
-  const mean = sumRow(row) / n;
-  let m2 = 0;
-  for (let j = 0; j < n; j++) m2 += (row[j] - mean) ** 2;
-  return [m2 / Math.max(n - correction, 0), mean];
+function varRow(correction: number, std: boolean): RowFn {
+  return (row) => {
+    const mean = meanRow(row);
+    let m2 = 0;
+    for (let j = 0; j < row.length; j++) m2 += (row[j] - mean) ** 2;
+    const v = m2 / Math.max(row.length - correction, 0);
+    return std ? Math.sqrt(v) : v;
+  };
 }
 
 function logsumexpRow(row: Float64Array): number {
@@ -159,23 +183,26 @@ const short = (d: DType) => DTYPES[d].short;
 const opName = (op: string) => op.slice('aten::'.length);
 
 /** sum/prod: `dtype` casts first; integer and bool inputs accumulate as int64. */
-function sumLike(op: string, fn: RowFn) {
+function sumLike(op: string, fn: RowFn, kernel: number) {
   return (x: Tensor, dim: number[] | null, keepdim: boolean, dtype: DType | null): Tensor => {
     const out = dtype ?? (isFloating(x.dtype) ? x.dtype : 'int64');
     const src = cast(x, out);
-    const res = reduce(op, src, reduceMask(op, x, dim), keepdim, out, fn);
+    const res = reduce(src, reduceMask(op, x, dim), keepdim, out, fn, f32Reduce(kernel));
     if (src !== x) src.dispose();
     return res;
   };
 }
-const sum = sumLike('aten::sum', sumRow);
-const prod = sumLike('aten::prod', prodRow);
+const sum = sumLike('aten::sum', sumRow, K.REDUCE_SUM);
+const prod = sumLike('aten::prod', prodRow, K.REDUCE_PROD);
 
 function mean(x: Tensor, dim: number[] | null, keepdim: boolean, dtype: DType | null): Tensor {
   const out = dtype ?? x.dtype;
   if (!isFloating(out))
     throw new DTypeError('aten::mean', `mean(): could not infer output dtype. ${dtype ? 'Optional' : 'Input'} dtype must be either a floating point or complex dtype. Got: ${short(out)}`);
-  return reduce('aten::mean', x, reduceMask('aten::mean', x, dim), keepdim, out, (row) => sumRow(row) / row.length);
+  const src = cast(x, out);
+  const res = reduce(src, reduceMask('aten::mean', x, dim), keepdim, out, meanRow, f32Reduce(K.REDUCE_MEAN));
+  if (src !== x) src.dispose();
+  return res;
 }
 
 /** PyTorch's checks before a reduction that has no identity (max, argmax, amax ...). */
@@ -201,6 +228,12 @@ function extreme(op: string, x: Tensor, dim: number | readonly number[] | null, 
 
 function values(op: string, largest: boolean) {
   return (x: Tensor, dim: number[] | null = null, keepdim = false): Tensor => {
+    if (x.dtype === 'float32') {
+      const mask = reduceMask(op, x, dim);
+      checkNonEmpty(op, x, mask, dim === null || dim.length === 0);
+      return reduce(x, mask, keepdim, 'float32', (row) => row[argExtreme(row, largest)], f32Reduce(largest ? K.REDUCE_MAX : K.REDUCE_MIN));
+    }
+    // Other dtypes gather the extremes, so int64 values stay exact.
     const { values, indices } = extreme(op, x, dim, keepdim, largest);
     indices.dispose();
     return values;
@@ -230,17 +263,14 @@ function extremeDim(op: string, largest: boolean) {
 
 function varStd(op: string, x: Tensor, dim: number[] | null, correction: number | null, keepdim: boolean, what: 'var' | 'std' | 'var_mean' | 'std_mean'): Tensor | Tensor[] {
   if (!isFloating(x.dtype)) throw new DTypeError(op, `std and var only support floating point and complex dtypes`);
-  const c = correction ?? 1;
+  const c = correction ?? 1, std = what.startsWith('std');
   const mask = reduceMask(op, x, dim);
-  const r = rowsOf(x, mask);
-  const rows = r.outer * r.inner;
-  const v = new Float64Array(rows), m = new Float64Array(rows);
-  eachRow(r, (row, k) => ([v[k], m[k]] = moments(row, c)));
-  releaseRows(r, x);
-  if (what.startsWith('std')) v.forEach((a, k) => (v[k] = Math.sqrt(a)));
   const shape = reducedShape(x.shape, mask, keepdim);
-  const res = fromValues(shape, x.dtype, v);
-  return what.endsWith('_mean') ? [res, fromValues(shape, x.dtype, m)] : res;
+  const r = rowsOf(x, mask);
+  const res = reduceRows(r, shape, x.dtype, varRow(c, std), f32Var(c, std));
+  const out = what.endsWith('_mean') ? [res, reduceRows(r, shape, x.dtype, meanRow, f32Reduce(K.REDUCE_MEAN))] : res;
+  releaseRows(r, x);
+  return out;
 }
 
 /** Rows for var, std, var_mean, std_mean: (unbiased), .dim and .correction overloads. */
@@ -255,13 +285,16 @@ function varStdRows(what: 'var' | 'std' | 'var_mean' | 'std_mean'): OpDef[] {
 
 function logsumexp(x: Tensor, dim: number[], keepdim: boolean): Tensor {
   const out = isFloating(x.dtype) ? x.dtype : 'float32';
-  return reduce('aten::logsumexp', x, reduceMask('aten::logsumexp', x, dim), keepdim, out, logsumexpRow);
+  const src = cast(x, out);
+  const res = reduce(src, reduceMask('aten::logsumexp', x, dim), keepdim, out, logsumexpRow, f32Reduce(K.REDUCE_LOGSUMEXP));
+  if (src !== x) src.dispose();
+  return res;
 }
 
 function allAny(op: string, every: boolean) {
   return (x: Tensor, dim: number | number[] | null = null, keepdim = false): Tensor =>
     // PyTorch keeps uint8 for uint8 inputs; everything else gives bool.
-    reduce(op, x, reduceMask(op, x, dim), keepdim, x.dtype === 'uint8' ? 'uint8' : 'bool', every ? (row) => +row.every((v) => v !== 0) : (row) => +row.some((v) => v !== 0));
+    reduce(x, reduceMask(op, x, dim), keepdim, x.dtype === 'uint8' ? 'uint8' : 'bool', every ? (row) => +row.every((v) => v !== 0) : (row) => +row.some((v) => v !== 0));
 }
 
 function norm(op: string, x: Tensor, p: number | null, dim: number[] | null, keepdim: boolean, dtype: DType | null = null): Tensor {
@@ -270,13 +303,13 @@ function norm(op: string, x: Tensor, p: number | null, dim: number[] | null, kee
   const mask = reduceMask(op, x, dim);
   if (ord < 0) checkNonEmpty(op, x, mask, dim === null || dim.length === 0);
   const src = dtype ? cast(x, dtype) : x;
-  const res = reduce(op, src, mask, keepdim, src.dtype, normRow(ord));
+  const res = reduce(src, mask, keepdim, src.dtype, normRow(ord), ord === 2 ? f32Reduce(K.REDUCE_NORM2) : undefined);
   if (src !== x) src.dispose();
   return res;
 }
 
 function countNonzero(x: Tensor, dim: number | number[] | null): Tensor {
-  return reduce('aten::count_nonzero', x, reduceMask('aten::count_nonzero', x, dim), false, 'int64', (row) => row.reduce((s, v) => s + +(v !== 0), 0));
+  return reduce(x, reduceMask('aten::count_nonzero', x, dim), false, 'int64', (row) => row.reduce((s, v) => s + +(v !== 0), 0));
 }
 
 // ---- scans and softmax: a row in, a row of the same length out ----

@@ -397,7 +397,6 @@ function tile(x: Tensor, dims: readonly number[]): Tensor {
 const V: readonly Tag[] = ['view', 'movement'];
 const M: readonly Tag[] = ['movement'];
 const L: readonly Tag[] = ['view', 'movement', 'list'];
-const S: readonly Tag[] = ['scalar'];
 
 export const SHAPE_OPS: OpDef[] = [
   { schema: 'aten::view(Tensor(a) self, SymInt[] size) -> Tensor(a)', tags: V, impl: view },
@@ -439,10 +438,6 @@ export const SHAPE_OPS: OpDef[] = [
   { schema: 'aten::diagonal(Tensor(a) self, int offset=0, int dim1=0, int dim2=1) -> Tensor(a)', tags: V, impl: diagonal },
   { schema: 'aten::as_strided(Tensor(a) self, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor(a)', tags: V, impl: asStrided },
   { schema: 'aten::unfold(Tensor(a) self, int dimension, int size, int step) -> Tensor(a)', tags: V, impl: unfold },
-  { schema: 'aten::size.int(Tensor self, int dim) -> int', tags: S, impl: (x: Tensor, d: number) => x.shape[wrapDim('aten::size', d, x.dim)] },
-  { schema: 'aten::size(Tensor self) -> int[]', tags: S, impl: (x: Tensor) => [...x.shape] },
-  { schema: 'aten::dim(Tensor self) -> int', tags: S, impl: (x: Tensor) => x.dim },
-  { schema: 'aten::numel(Tensor self) -> int', tags: S, impl: (x: Tensor) => x.numel },
   { schema: 'aten::cat(Tensor[] tensors, int dim=0) -> Tensor', tags: M, impl: cat },
   { schema: 'aten::concat(Tensor[] tensors, int dim=0) -> Tensor', tags: M, impl: cat },
   { schema: 'aten::concatenate(Tensor[] tensors, int dim=0) -> Tensor', tags: M, impl: cat },

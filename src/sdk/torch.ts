@@ -9,7 +9,7 @@ import { tensor, fromTypedArray } from './creation.js';
 import { manual_seed, Generator } from './random.js';
 import { FUNCTIONS as reduceFunctions } from './functions/reduce.js';
 import { FUNCTIONS as shapeFunctions } from './functions/shape.js';
-import { functional } from './nn/functional/index.js';
+import * as nn from './nn/index.js';
 
 const isOptions = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
@@ -53,5 +53,5 @@ export const torch: Record<string, any> = {
   Tensor,
   tidy,
   keep,
-  nn: { functional },
+  nn,
 };
