@@ -12,3 +12,7 @@ export {
 export { xx_cast_scalar as cast } from './kernels/xx-cast-scalar';
 export { f32_reduce_wasmsimd as f32_reduce, f32_var_wasmsimd as f32_var } from './kernels/f32-reduce-wasmsimd';
 export { f32_gemm_blocked as f32_gemm, f32_gemm_workspace } from './kernels/f32-gemm-blocked';
+export { f32_arg_reduce_wasmsimd as f32_arg_reduce } from './kernels/f32-argreduce-wasmsimd';
+export { f32_cumsum_wasmsimd as f32_cumsum, f32_cumprod_wasmsimd as f32_cumprod } from './kernels/f32-scan-wasmsimd';
+export { f32_softmax_wasmsimd as f32_softmax } from './kernels/f32-softmax-wasmsimd';
+export { f32_triad_wasmsimd as f32_triad, f32_peak_wasmsimd as f32_peak } from './kernels/f32-triad-wasmsimd';

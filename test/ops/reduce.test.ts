@@ -167,6 +167,32 @@ test('all/any keep uint8 for uint8 input, norms and count_nonzero', () => {
   assert.is(torch.count_nonzero(f32(v)).item(), v.filter((a) => a !== 0).length);
 });
 
+test('the f32 kernels agree with the float64 reference loop (rows, columns, tails, permuted dims)', () => {
+  const shape = [3, 5, 7];
+  const vals = Array.from({ length: 3 * 5 * 7 }, (_, i) => Math.fround(Math.cos(i * 1.7) * 2));
+  const x32 = (torch.tensor(vals, 'float32') as Tensor).reshape(shape);
+  const x64 = (torch.tensor(vals, 'float64') as Tensor).reshape(shape);
+  const reducers: [string, (x: Tensor, d: number[]) => Tensor][] = [
+    ['sum', (x, d) => x.sum(d)],
+    ['mean', (x, d) => x.mean(d)],
+    ['prod', (x, d) => x.prod(d[0])],
+    ['amax', (x, d) => x.amax(d)],
+    ['amin', (x, d) => x.amin(d)],
+    ['var', (x, d) => x.var(d)],
+    ['std', (x, d) => x.std({ dim: d, correction: 0 })],
+    ['logsumexp', (x, d) => torch.logsumexp(x, d)],
+    ['norm', (x, d) => torch.norm(x, 2, d)],
+  ];
+  for (const [name, f] of reducers)
+    for (const d of [[2], [1], [0], [0, 2]]) {
+      const got = f(x32, d), want = f(x64, d);
+      assert.is(got.dtype, 'float32', name);
+      const g = got.toArray().flat();
+      assert.ok(g.every(Number.isFinite), name);
+      close(g, want.toArray().flat(), 1e-5, `${name} over [${d}]`);
+    }
+});
+
 test('dim errors are PyTorch-phrased', () => {
   const x = f32(data);
   throwsMsg(() => x.sum(3), /Dimension out of range \(expected to be in range of \[-3, 2\], but got 3\)/);
