@@ -16,3 +16,7 @@ export { f32_arg_reduce_wasmsimd as f32_arg_reduce } from './kernels/f32-argredu
 export { f32_cumsum_wasmsimd as f32_cumsum, f32_cumprod_wasmsimd as f32_cumprod } from './kernels/f32-scan-wasmsimd';
 export { f32_softmax_wasmsimd as f32_softmax } from './kernels/f32-softmax-wasmsimd';
 export { f32_triad_wasmsimd as f32_triad, f32_peak_wasmsimd as f32_peak } from './kernels/f32-triad-wasmsimd';
+export * from './nnpack_port/f32-gemm-4x8-wasmsimd';
+export * from './nnpack_port/f32-conv2d-winograd-6x3-wasmsimd';
+export * from './nnpack_port/f32-conv2d-gemm-wasmsimd';
+export * from './nnpack_port/f32-dwconv2d-3x3-wasmsimd';

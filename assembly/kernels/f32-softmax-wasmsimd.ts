@@ -35,10 +35,11 @@ import { vexp, vlog } from './f32-vmath-wasmsimd';
   }
   // Pass 3: scale, or x - max - log(sum).
   if (isLog) {
-    const shift = f32x4.add(m, vlog(s));
+    // (x - max) - log(sum), in PyTorch's order: x - max is exact near the max.
+    const ls = vlog(s);
     for (let k = 0; k < n; k++) {
       const p = <usize>k * stride;
-      store4(y + p, f32x4.sub(load4(x + p, count), shift), count);
+      store4(y + p, f32x4.sub(f32x4.sub(load4(x + p, count), m), ls), count);
     }
   } else {
     const r = f32x4.div(f32x4.splat(1), s);
@@ -82,11 +83,11 @@ function softmaxRow(x: usize, y: usize, n: i32, isLog: bool): void {
     if (!isLog) store4(y + p, e, c);
   }
   const total = hsum(s);
-  const k = isLog ? f32x4.add(mx, vlog(f32x4.splat(total))) : f32x4.splat(1 / total);
+  const k = isLog ? vlog(f32x4.splat(total)) : f32x4.splat(1 / total);
   for (let i = 0; i < n; i += 4) {
     const c = min(4, n - i);
     const p = <usize>i << 2;
-    store4(y + p, isLog ? f32x4.sub(load4(x + p, c), k) : f32x4.mul(load4(y + p, c), k), c);
+    store4(y + p, isLog ? f32x4.sub(f32x4.sub(load4(x + p, c), mx), k) : f32x4.mul(load4(y + p, c), k), c);
   }
 }
 

@@ -7,7 +7,7 @@ import { Tensor } from '../sdk/tensor.js';
 import { DTYPES } from '../sdk/dtype.js';
 import { DTypeError, OpError, ShapeError } from '../sdk/errors.js';
 import { defaultGenerator } from '../sdk/random.js';
-import { contiguous, empty, offsets, values } from './exec.js';
+import { contiguous, empty, values } from './exec.js';
 import { gemmF32 } from './linalg.js';
 import type { OpDef } from './table.js';
 
@@ -149,7 +149,7 @@ export function conv2dKernel(x: Tensor, w: Tensor, out: Tensor, p: Conv2dParams)
 
 /** im2col per (image, group), then weight[g] [Og, Cg*kh*kw] @ cols [Cg*kh*kw, OH*OW]. */
 function conv2dGemm(x: Tensor, w: Tensor, out: Tensor, p: Conv2dParams): void {
-  const [N, C, H, W] = x.shape, [O, Cg, kh, kw] = w.shape, [, , OH, OW] = out.shape;
+  const [N, , H, W] = x.shape, [O, Cg, kh, kw] = w.shape, [, , OH, OW] = out.shape;
   const g = p.groups, Og = O / g, KK = Cg * kh * kw, P = OH * OW;
   if (KK === 0) return;
   const e = engine();

@@ -103,7 +103,7 @@ export const CREATION_OPS: OpDef[] = [
   { schema: 'aten::type_as(Tensor self, Tensor other) -> Tensor', impl: (x: Tensor, o: Tensor) => to(x, o.dtype, false) },
   { schema: 'aten::clone(Tensor self, *, MemoryFormat? memory_format=None) -> Tensor', impl: (x: Tensor) => contiguous(x, true) },
   { schema: 'aten::contiguous(Tensor(a) self, *, MemoryFormat memory_format=0) -> Tensor(a)', tags: ['view'], impl: (x: Tensor) => (x.isContiguous() ? x.asStrided(x.shape, x.strides) : contiguous(x)) },
-  { schema: 'aten::detach(Tensor(a) self) -> Tensor(a)', tags: ['view'], impl: (x: Tensor) => x.asStrided(x.shape, x.strides) },
+  { schema: 'aten::detach(Tensor(a) self) -> Tensor(a)', tags: ['view', 'nograd'], impl: (x: Tensor) => x.asStrided(x.shape, x.strides) },
   { schema: 'aten::alias(Tensor(a) self) -> Tensor(a)', tags: ['view'], impl: (x: Tensor) => x.asStrided(x.shape, x.strides) },
   { schema: 'aten::copy_(Tensor(a!) self, Tensor src, bool non_blocking=False) -> Tensor(a!)', tags: ['inplace'], impl: (x: Tensor, src: Tensor) => copyInto(x, src) },
   { schema: 'aten::fill_.Scalar(Tensor(a!) self, Scalar value) -> Tensor(a!)', tags: ['inplace'], impl: (x: Tensor, v: Num) => fillWith(x, v) },

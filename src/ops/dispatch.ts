@@ -6,6 +6,8 @@ import { ArgumentError, UnknownOpError } from '../sdk/errors.js';
 import type { SType, SArg } from './schema.js';
 import { typeText } from './schema.js';
 import type { OpRow } from './table.js';
+import { needsRecording, recordOp, bumpVersions } from '../autograd/record.js';
+import { withGradMode } from '../autograd/mode.js';
 import { OP_TABLE } from './index.js';
 
 export const NO_MATCH = Symbol('no match');
@@ -109,7 +111,7 @@ export function callOp(name: string, args: readonly any[], kwargs?: Record<strin
         const result = tidy(() => {
           const bound = bind(row, args, kwargs, lenient, scalarTensor);
           if (bound === NO_MATCH) return NO_MATCH;
-          const out = row.impl(...bound);
+          const out = runRow(row, bound);
           recorder?.record(row, bound, out);
           return out;
         });
@@ -120,6 +122,20 @@ export function callOp(name: string, args: readonly any[], kwargs?: Record<strin
     tracer = recorder;
   }
   throw new ArgumentError(name, `arguments (${describe(args, kwargs)}) match no overload; candidates:\n  ${rows.map((r) => r.schema).join('\n  ')}`);
+}
+
+/**
+ * Runs a row's impl; when an input requires grad, the call is recorded for autograd (with grad
+ * mode off inside, so the ops an impl calls are its implementation, not graph nodes).
+ */
+export function runRow(row: OpRow, bound: any[]): any {
+  const record = needsRecording(row, bound);
+  // In-place ops overwrite `self`: the rule must see the value from before the call.
+  const saved = record && row.parsed.mutates ? bound.map((a, i) => (i === 0 && a instanceof Tensor ? a.clone() : a)) : bound;
+  const out = record ? withGradMode(false, () => row.impl(...bound)) : row.impl(...bound);
+  if (row.parsed.mutates) bumpVersions(row, bound);
+  if (record) recordOp(row, saved, out);
+  return out;
 }
 
 /** What torch.jit.trace installs to see op calls: the row, its bound arguments and its result. */

@@ -6,7 +6,7 @@ import { Tensor } from '../sdk/tensor.js';
 import type { DType } from '../sdk/dtype.js';
 import { DTypeError, OpError, ShapeError } from '../sdk/errors.js';
 import { broadcastShapes, broadcastStrides, cast, contiguous, empty, fromValues, numelOf, offsets, values, wrapDim } from './exec.js';
-import { fmt } from './shape.js';
+import { fmt, select } from './shape.js';
 import type { OpDef, Tag } from './table.js';
 
 type Num = number | boolean;
@@ -132,6 +132,60 @@ function embedding(weight: Tensor, indices: Tensor): Tensor {
   return takeRows(op, weight, 0, values(indices), [...indices.shape, weight.shape[1]]);
 }
 
+/**
+ * For each entry i of the 1-D `index`, calls `each(dst, src)` with the storage offsets of
+ * out.select(dim, index[i]) and of source.select(dim, i) (index_add, index_copy, index_fill).
+ */
+function alongIndex(op: string, out: Tensor, dim: number, index: Tensor, source: Tensor | null, each: (dst: number[], src: number[] | null) => void): Tensor {
+  if (index.dim > 1) throw new ShapeError(op, `${op.slice(6)}(): Index should have dimension 1 or 0 (got ${index.dim})`);
+  const d = out.dim === 0 ? 0 : wrapDim(op, dim, out.dim);
+  const iv = indexInts(op, index);
+  const n = out.dim === 0 ? 1 : out.shape[d];
+  if (source && source.dim > 0 && source.shape[d] !== iv.length) throw new ShapeError(op, `${op.slice(6)}(): Number of indices (${iv.length}) should be equal to source.size(dim) (${source.shape[d]})`);
+  const slab = (t: Tensor, i: number): number[] => {
+    if (t.dim === 0) return [t.offset];
+    const v = select(t, d, i);
+    const o = offsets(v.shape, v.strides, v.offset) as number[];
+    v.dispose();
+    return o;
+  };
+  iv.forEach((v, i) => {
+    if (v < -n || v >= n) throw new OpError(op, `index out of range in self`);
+    each(slab(out, v < 0 ? v + n : v), source ? slab(source, i) : null);
+  });
+  return out;
+}
+
+function indexAdd(self: Tensor, dim: number, index: Tensor, source: Tensor, alpha: Num): Tensor {
+  const out = cloned(self);
+  const src = source.dtype === self.dtype ? source : cast(source, self.dtype);
+  const a = elem(self.dtype, alpha), add = addFor(self.dtype), mul = mulFor(self.dtype);
+  alongIndex('aten::index_add', out, dim, index, src, (dst, from) => {
+    const to = storageOf(out), s = storageOf(src);
+    for (let k = 0; k < dst.length; k++) to[dst[k]] = add(to[dst[k]], mul(s[from![k]], a));
+  });
+  if (src !== source) src.dispose();
+  return out;
+}
+
+function indexCopy(self: Tensor, dim: number, index: Tensor, source: Tensor): Tensor {
+  if (source.dtype !== self.dtype) throw new DTypeError('aten::index_copy', `index_copy_(): self and source expected to have the same dtype, but got (self) ${self.dtype} and (source) ${source.dtype}`);
+  const out = cloned(self);
+  return alongIndex('aten::index_copy', out, dim, index, source, (dst, from) => {
+    const to = storageOf(out), s = storageOf(source);
+    for (let k = 0; k < dst.length; k++) to[dst[k]] = s[from![k]];
+  });
+}
+
+function indexFill(self: Tensor, dim: number, index: Tensor, value: Num | Tensor): Tensor {
+  const v = elem(self.dtype, value instanceof Tensor ? value.item() : value);
+  const out = cloned(self);
+  return alongIndex('aten::index_fill', out, dim, index, null, (dst) => {
+    const to = storageOf(out);
+    for (const o of dst) to[o] = v;
+  });
+}
+
 interface IndexPlan {
   /** Shape of x[indices]. */
   shape: number[];
@@ -214,8 +268,9 @@ function index(x: Tensor, indices: (Tensor | null)[]): Tensor {
 function indexPut(x: Tensor, indices: (Tensor | null)[], vals: Tensor, accumulate: boolean): Tensor {
   const op = 'aten::index_put_';
   const { shape, offs } = indexPlan(op, x, indices);
-  const b = broadcastShapes(op, shape, vals.shape);
-  if (b.length !== shape.length || b.some((s, k) => s !== shape[k])) throw new ShapeError(op, `shape mismatch: value tensor of shape ${fmt(vals.shape)} cannot be broadcast to indexing result of shape ${fmt(shape)}`);
+  const lead = vals.dim - shape.length;
+  const fits = vals.shape.every((s, k) => s === 1 || (k >= lead && s === shape[k - lead]));
+  if (!fits) throw new ShapeError(op, `shape mismatch: value tensor of shape ${fmt(vals.shape)} cannot be broadcast to indexing result of shape ${fmt(shape)}`);
   if (offs.length === 0) return x;
   const v = vals.dtype === x.dtype ? vals : cast(vals, x.dtype);
   const from = offsets(shape, broadcastStrides(v, shape), v.offset);
@@ -279,6 +334,10 @@ export const INDEXING_OPS: OpDef[] = [
   { schema: 'aten::scatter_add(Tensor self, int dim, Tensor index, Tensor src) -> Tensor', tags: M, impl: (x: Tensor, d: number, i: Tensor, s: Tensor) => scatterInto('aten::scatter_add', cloned(x), d, i, s, addFor(x.dtype)) },
   { schema: 'aten::scatter_add_(Tensor(a!) self, int dim, Tensor index, Tensor src) -> Tensor(a!)', tags: I, impl: (x: Tensor, d: number, i: Tensor, s: Tensor) => scatterInto('aten::scatter_add_', x, d, i, s, addFor(x.dtype)) },
   { schema: 'aten::index_select(Tensor self, int dim, Tensor index) -> Tensor', tags: M, impl: indexSelect },
+  { schema: 'aten::index_add(Tensor self, int dim, Tensor index, Tensor source, *, Scalar alpha=1) -> Tensor', tags: M, impl: indexAdd },
+  { schema: 'aten::index_copy(Tensor self, int dim, Tensor index, Tensor source) -> Tensor', tags: M, impl: indexCopy },
+  { schema: 'aten::index_fill.int_Scalar(Tensor self, int dim, Tensor index, Scalar value) -> Tensor', tags: M, impl: indexFill },
+  { schema: 'aten::index_fill.int_Tensor(Tensor self, int dim, Tensor index, Tensor value) -> Tensor', tags: M, impl: indexFill },
   { schema: 'aten::embedding(Tensor weight, Tensor indices, SymInt padding_idx=-1, bool scale_grad_by_freq=False, bool sparse=False) -> Tensor', tags: M, impl: embedding },
   { schema: 'aten::index.Tensor(Tensor self, Tensor?[] indices) -> Tensor', tags: M, impl: index },
   { schema: 'aten::index_put_(Tensor(a!) self, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor(a!)', tags: I, impl: indexPut },

@@ -1,7 +1,7 @@
 // Matrix products: mm, bmm, matmul (PyTorch's 1-D, 2-D and broadcast-batched cases), addmm,
 // baddbmm, addmv, linear, dot, mv. Every product is one batched GEMM: float32 runs the wasm
-// `f32_gemm` (a transposed view becomes transA/transB, not a copy); other dtypes run the strided
-// reference loop, which is also f32's boring twin.
+// `f32_gemm` (a transposed view becomes transA/transB, not a copy; `gemmF32Reference` is its
+// boring twin, checked against it in the tests); other dtypes run a strided JS loop.
 import { engine } from '../engine/engine.js';
 import { Tensor } from '../sdk/tensor.js';
 import type { DType } from '../sdk/dtype.js';
@@ -22,7 +22,6 @@ type Num = number | boolean;
 export function gemmF32(transA: number, transB: number, M: number, N: number, K: number, alpha: number, a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number): void {
   if (M === 0 || N === 0) return;
   const e = engine();
-  if (typeof e.k.f32_gemm !== 'function') return gemmF32Reference(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc);
   const wsBytes = e.k.f32_gemm_workspace(M, N, K);
   const work = wsBytes > 0 ? e.alloc(wsBytes) : 0;
   try {
@@ -135,8 +134,21 @@ function product(a: Tensor, b: Tensor, batch: readonly number[], shape: readonly
     for (let i = 0; i < out.numel; i++) view[i] = bt === 0 ? (dtype === 'int64' ? 0n : 0) : dtype === 'int64' ? BigInt(Math.trunc(Number(view[i]) * bt)) : Number(view[i]) * bt;
     return out;
   }
-  batchedGemm(a, b, out, batch, Number(alpha), bt);
+  const rows = b.dim === 2 ? foldRows(a) : null;
+  if (rows) {
+    batchedGemm(rows, b, out, [], Number(alpha), bt);
+    rows.dispose();
+  } else batchedGemm(a, b, out, batch, Number(alpha), bt);
   return out;
+}
+
+/** [...batch, M, K] as one [batch*M, K] matrix when its dims merge (one GEMM instead of one per batch). */
+function foldRows(a: Tensor): Tensor | null {
+  const d = a.dim;
+  if (d <= 2) return null;
+  let stride = a.strides[d - 2] * a.shape[d - 2];
+  for (let i = d - 3; i >= 0; stride *= a.shape[i--]) if (a.shape[i] !== 1 && a.strides[i] !== stride) return null;
+  return a.asStrided([numelOf(a.shape.slice(0, -1)), a.shape[d - 1]], [a.strides[d - 2], a.strides[d - 1]]);
 }
 
 function mm(a: Tensor, b: Tensor): Tensor {

@@ -56,7 +56,7 @@ export function rowsOf(x: Tensor, mask: readonly boolean[]): Rows {
 export const releaseRows = (r: Rows, x: Tensor) => r.src !== x && r.src.dispose();
 
 /** Element index of row k's first value in `src`. */
-export const rowBase = (r: Rows, k: number) => Math.floor(k / r.inner) * r.n * r.inner + (k % r.inner);
+const rowBase = (r: Rows, k: number) => Math.floor(k / r.inner) * r.n * r.inner + (k % r.inner);
 
 /** Calls `fn` with each row's values (as f64; int64 via Number) and its output index. */
 export function eachRow(r: Rows, fn: (row: Float64Array, k: number) => void): void {
@@ -132,7 +132,7 @@ const prodRow: RowFn = (row) => {
 };
 
 /** Index of the largest (or smallest) value: the first NaN if any, else the first extreme. */
-export function argExtreme(row: ArrayLike<number>, largest: boolean): number {
+function argExtreme(row: ArrayLike<number>, largest: boolean): number {
   let best = 0;
   for (let j = 0; j < row.length; j++) {
     const v = row[j];
@@ -218,12 +218,20 @@ function extreme(op: string, x: Tensor, dim: number | readonly number[] | null, 
   const mask = reduceMask(op, x, dim);
   checkNonEmpty(op, x, mask, dim === null || (Array.isArray(dim) && dim.length === 0));
   const r = rowsOf(x, mask);
-  const idx = new Float64Array(r.outer * r.inner);
-  eachRow(r, (row, k) => (idx[k] = argExtreme(row, largest)));
   const shape = reducedShape(x.shape, mask, keepdim);
-  const values = gatherRows(r, shape, idx);
+  let values: Tensor, indices: Tensor;
+  if (x.dtype === 'float32') {
+    values = empty(shape, 'float32');
+    indices = empty(shape, 'int64');
+    if (values.numel) engine().k.f32_arg_reduce(largest ? K.ARG_MAX : K.ARG_MIN, r.src.ptr, indices.ptr, values.ptr, r.outer, r.n, r.inner);
+  } else {
+    const idx = new Float64Array(r.outer * r.inner);
+    eachRow(r, (row, k) => (idx[k] = argExtreme(row, largest)));
+    values = gatherRows(r, shape, idx);
+    indices = fromValues(shape, 'int64', idx);
+  }
   releaseRows(r, x);
-  return { values, indices: fromValues(shape, 'int64', idx) };
+  return { values, indices };
 }
 
 function values(op: string, largest: boolean) {
@@ -314,16 +322,26 @@ function countNonzero(x: Tensor, dim: number | number[] | null): Tensor {
 
 // ---- scans and softmax: a row in, a row of the same length out ----
 
-/** Applies `fn` to each row along `dim` (as f64), writing a result row into a new tensor of x's shape. */
-function mapRows(op: string, x: Tensor, dim: number, dtype: DType, fn: (row: Float64Array, out: Float64Array) => void): Tensor {
+/**
+ * Maps each row along `dim` to a row of the same length in a new tensor of x's shape: f32 to f32
+ * with `kernel`, otherwise with `fn` in f64.
+ */
+function mapRows(op: string, x: Tensor, dim: number, dtype: DType, fn: (row: Float64Array, out: Float64Array) => void, kernel: F32Kernel): Tensor {
   const r = rowsOf(x, reduceMask(op, x, dim));
-  const vals = new Float64Array(x.numel), res = new Float64Array(r.n);
-  eachRow(r, (row, k) => {
-    fn(row, res);
-    for (let j = 0; j < r.n; j++) vals[outIndex(r, k, j, r.n)] = res[j];
-  });
+  let out: Tensor;
+  if (x.dtype === 'float32' && dtype === 'float32') {
+    out = empty(x.shape, 'float32');
+    if (out.numel) kernel(r, out);
+  } else {
+    const vals = new Float64Array(x.numel), res = new Float64Array(r.n);
+    eachRow(r, (row, k) => {
+      fn(row, res);
+      for (let j = 0; j < r.n; j++) vals[outIndex(r, k, j, r.n)] = res[j];
+    });
+    out = fromValues(x.shape, dtype, vals);
+  }
   releaseRows(r, x);
-  return fromValues(x.shape, dtype, vals);
+  return out;
 }
 
 /** cumsum/cumprod: `dtype` casts first; integer and bool inputs accumulate as int64. */
@@ -331,10 +349,11 @@ function scan(op: string, mul: boolean) {
   return (x: Tensor, dim: number, dtype: DType | null): Tensor => {
     const out = dtype ?? (isFloating(x.dtype) ? x.dtype : 'int64');
     const src = cast(x, out);
+    const kernel: F32Kernel = (r, y) => engine().k[mul ? 'f32_cumprod' : 'f32_cumsum'](r.src.ptr, y.ptr, r.outer, r.n, r.inner);
     const res = mapRows(op, src, dim, out, (row, o) => {
       let acc = mul ? 1 : 0;
       for (let j = 0; j < row.length; j++) o[j] = acc = mul ? acc * row[j] : acc + row[j];
-    });
+    }, kernel);
     if (src !== x) src.dispose();
     return res;
   };
@@ -344,10 +363,11 @@ function softmax(op: string, log: boolean) {
   return (x: Tensor, dim: number, dtype: DType | null): Tensor => {
     const src = dtype ? cast(x, dtype) : x;
     if (!isFloating(src.dtype)) throw new DTypeError(op, `"${log ? 'log_softmax' : 'softmax'}_lastdim_kernel_impl" not implemented for '${short(src.dtype)}'`);
+    const kernel: F32Kernel = (r, y) => engine().k.f32_softmax(r.src.ptr, y.ptr, r.outer, r.n, r.inner, +log);
     const res = mapRows(op, src, dim, src.dtype, (row, o) => {
       const lse = logsumexpRow(row);
       for (let j = 0; j < row.length; j++) o[j] = log ? row[j] - lse : Math.exp(row[j] - lse);
-    });
+    }, kernel);
     if (src !== x) src.dispose();
     return res;
   };

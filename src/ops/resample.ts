@@ -63,15 +63,19 @@ function separable(x: Tensor, perDim: Taps[], fill = 0): Tensor {
 
 type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
 
-/** Where output coordinate `j` reads from, for an input of `n` padded by `l` before. */
-const PAD_SOURCE: Record<PadMode, (j: number, n: number, l: number) => number> = {
+/** Where output coordinate `j` reads from, for an input of `n` padded by `l` before and `r` after. */
+const PAD_SOURCE: Record<PadMode, (j: number, n: number, l: number, r: number) => number> = {
   constant: (j, n, l) => (j - l >= 0 && j - l < n ? j - l : -1),
   reflect: (j, n, l) => {
     const i = Math.abs(j - l);
     return i < n ? i : 2 * (n - 1) - i;
   },
   replicate: (j, n, l) => Math.min(Math.max(j - l, 0), n - 1),
-  circular: (j, n, l) => (((j - l) % n) + n) % n,
+  // Negative pads crop first; the wrap-around then reads the cropped part (as ATen's _pad_circular).
+  circular: (j, n, l, r) => {
+    const crop = Math.max(-l, 0), m = n - crop - Math.max(-r, 0);
+    return crop + ((((j - Math.max(l, 0)) % m) + m) % m);
+  },
 };
 
 /** Pads (or crops, for negative amounts) the last pad.length/2 dims; pad lists the last dim first. */
@@ -81,7 +85,7 @@ function padWith(x: Tensor, pad: number[], mode: PadMode, fill = 0): Tensor {
   for (let i = 0; i < m; i++) {
     const n = x.shape[x.dim - m + i];
     const l = pad[2 * (m - 1 - i)], r = pad[2 * (m - 1 - i) + 1];
-    perDim.push(taps(n + l + r, 1, (j) => [PAD_SOURCE[mode](j, n, l), 1]));
+    perDim.push(taps(n + l + r, 1, (j) => [PAD_SOURCE[mode](j, n, l, r), 1]));
   }
   return separable(x, perDim, fill);
 }

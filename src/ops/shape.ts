@@ -5,7 +5,7 @@ import { engine } from '../engine/engine.js';
 import { Tensor } from '../sdk/tensor.js';
 import { promoteTypes, type DType } from '../sdk/dtype.js';
 import { OpError, ShapeError } from '../sdk/errors.js';
-import { cast, contiguous, contiguousStrides, empty, numelOf, wrapDim } from './exec.js';
+import { broadcastShapes, cast, contiguous, contiguousStrides, copyInto, empty, MAX_DIMS, numelOf, wrapDim } from './exec.js';
 import type { OpDef, Tag } from './table.js';
 
 export const fmt = (s: readonly number[]) => `[${s.join(', ')}]`;
@@ -265,6 +265,40 @@ function unfold(x: Tensor, dimension: number, size: number, step: number): Tenso
   return x.asStrided(shape, strides);
 }
 
+function broadcastTensors(tensors: readonly Tensor[]): Tensor[] {
+  const shape = broadcastShapes('aten::broadcast_tensors', ...tensors.map((x) => x.shape));
+  return tensors.map((x) => expand(x, shape));
+}
+
+function meshgrid(tensors: readonly Tensor[], indexing: string): Tensor[] {
+  const op = 'aten::meshgrid';
+  if (indexing !== 'ij' && indexing !== 'xy') throw new OpError(op, `torch.meshgrid: indexing must be one of "xy" or "ij", but received: ${indexing}`);
+  tensors.forEach((x) => {
+    if (x.dim > 1) throw new ShapeError(op, `torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: ${fmt(x.shape)}`);
+  });
+  // 'xy' is 'ij' over the inputs with the first two swapped, outputs swapped back.
+  const swap = indexing === 'xy' && tensors.length >= 2;
+  const ts = swap ? [tensors[1], tensors[0], ...tensors.slice(2)] : [...tensors];
+  const shape = ts.map((x) => x.numel);
+  const grids = ts.map((x, i) => {
+    const line = view(x, shape.map((n, k) => (k === i ? n : 1)));
+    const g = expand(line, shape);
+    line.dispose();
+    return g;
+  });
+  return swap ? [grids[1], grids[0], ...grids.slice(2)] : grids;
+}
+
+/** A copy of `self` with the view `region(copy)` overwritten by `src` (select_scatter, slice_scatter). */
+function scatterView(self: Tensor, src: Tensor, region: (t: Tensor) => Tensor): Tensor {
+  const out = contiguous(self, true);
+  const r = region(out);
+  if (r.shape.join() !== src.shape.join()) throw new ShapeError('aten::slice_scatter', `expected src to have a size equal to the slice of self. src size = ${fmt(src.shape)}, slice size = ${fmt(r.shape)}`);
+  copyInto(r, src);
+  r.dispose();
+  return out;
+}
+
 // ---- copies ----
 
 /** Writes contiguous `src` (shape [outer, rows, inner]) into `dst` rows [at, at+rows) of [outer, total, inner]. */
@@ -378,6 +412,16 @@ function roll(x: Tensor, shifts: readonly number[], dims: readonly number[]): Te
 function repeat(x: Tensor, repeats: readonly number[]): Tensor {
   if (repeats.length < x.dim) throw new ShapeError('aten::repeat', 'Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor');
   if (repeats.some((r) => r < 0)) throw new OpError('aten::repeat', `Trying to create tensor with negative dimension ${repeats.find((r) => r < 0)}: ${fmt(repeats)}`);
+  // The interleaved view has a dim per size and per repeat: split the repeats while it would
+  // exceed what the copy kernel iterates over.
+  const active = repeats.flatMap((r, i) => (r !== 1 ? [i] : []));
+  if (active.length > 1 && repeats.length + active.length > MAX_DIMS) {
+    const k = active[active.length >> 1];
+    const inner = repeat(x, repeats.map((r, i) => (i >= k ? r : 1)));
+    const out = repeat(inner, repeats.map((r, i) => (i < k ? r : 1)));
+    inner.dispose();
+    return out;
+  }
   const pad = repeats.length - x.dim;
   const shape = [...new Array(pad).fill(1), ...x.shape];
   const strides = [...new Array(pad).fill(0), ...x.strides];
@@ -438,6 +482,17 @@ export const SHAPE_OPS: OpDef[] = [
   { schema: 'aten::diagonal(Tensor(a) self, int offset=0, int dim1=0, int dim2=1) -> Tensor(a)', tags: V, impl: diagonal },
   { schema: 'aten::as_strided(Tensor(a) self, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None) -> Tensor(a)', tags: V, impl: asStrided },
   { schema: 'aten::unfold(Tensor(a) self, int dimension, int size, int step) -> Tensor(a)', tags: V, impl: unfold },
+  { schema: 'aten::broadcast_tensors(Tensor[] tensors) -> Tensor[]', tags: L, impl: broadcastTensors },
+  { schema: 'aten::broadcast_to(Tensor(a) self, SymInt[] size) -> Tensor(a)', tags: V, impl: expand },
+  { schema: 'aten::meshgrid(Tensor[] tensors) -> Tensor[]', tags: L, impl: (ts: Tensor[]) => meshgrid(ts, 'ij') },
+  { schema: 'aten::meshgrid.indexing(Tensor[] tensors, *, str indexing) -> Tensor[]', tags: L, impl: meshgrid },
+  { schema: 'aten::atleast_1d(Tensor self) -> Tensor', tags: V, impl: (x: Tensor) => atleast(x, 1) },
+  { schema: 'aten::atleast_1d.Sequence(Tensor[] tensors) -> Tensor[]', tags: L, impl: (ts: Tensor[]) => ts.map((x) => atleast(x, 1)) },
+  { schema: 'aten::atleast_2d(Tensor self) -> Tensor', tags: V, impl: (x: Tensor) => atleast(x, 2) },
+  { schema: 'aten::atleast_2d.Sequence(Tensor[] tensors) -> Tensor[]', tags: L, impl: (ts: Tensor[]) => ts.map((x) => atleast(x, 2)) },
+  { schema: 'aten::narrow_copy(Tensor self, int dim, SymInt start, SymInt length) -> Tensor', tags: M, impl: (x: Tensor, d: number, s: number, n: number) => contiguous(narrow(x, d, s, n), true) },
+  { schema: 'aten::select_scatter(Tensor self, Tensor src, int dim, SymInt index) -> Tensor', tags: M, impl: (x: Tensor, src: Tensor, d: number, i: number) => scatterView(x, src, (t) => select(t, d, i)) },
+  { schema: 'aten::slice_scatter(Tensor self, Tensor src, int dim=0, SymInt? start=None, SymInt? end=None, SymInt step=1) -> Tensor', tags: M, impl: (x: Tensor, src: Tensor, d: number, s: number | null, e: number | null, st: number) => scatterView(x, src, (t) => slice(t, d, s, e, st)) },
   { schema: 'aten::cat(Tensor[] tensors, int dim=0) -> Tensor', tags: M, impl: cat },
   { schema: 'aten::concat(Tensor[] tensors, int dim=0) -> Tensor', tags: M, impl: cat },
   { schema: 'aten::concatenate(Tensor[] tensors, int dim=0) -> Tensor', tags: M, impl: cat },

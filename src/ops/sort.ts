@@ -14,11 +14,12 @@ const ascending = (a: number, b: number) => (a !== a ? (b !== b ? 0 : 1) : b !==
  * (Array.prototype.sort is stable), which is PyTorch's stable order in both directions.
  */
 function order(op: string, x: Tensor, dim: number, k: number | null, descending: boolean): { r: Rows; idx: Float64Array; m: number; shape: number[] } {
-  const d = reduceMask(op, x, dim).indexOf(true);
+  const mask = reduceMask(op, x, dim);
+  const d = mask.indexOf(true);
   const n = x.dim === 0 ? 1 : x.shape[d];
   const m = k ?? n;
   if (m < 0 || m > n) throw new OpError(op, 'selected index k out of range');
-  const r = rowsOf(x, reduceMask(op, x, dim));
+  const r = rowsOf(x, mask);
   const idx = new Float64Array(r.outer * r.inner * m);
   const perm = Array.from({ length: n }, (_, j) => j);
   eachRow(r, (row, t) => {

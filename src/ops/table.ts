@@ -1,9 +1,10 @@
 // The op table's row type (DESIGN rule 1): one row per PyTorch schema; everything about an op
 // (eager binding, tags for passes, gradient, fuser expression) hangs off that row.
 import { parseSchema, type Schema } from './schema.js';
+import type { GradRule } from '../autograd/node.js';
 
 /** Groups that passes ask for instead of op names (STYLE item 2). */
-export type Tag = 'pointwise' | 'unary' | 'binary' | 'compare' | 'reduce' | 'view' | 'movement' | 'opaque' | 'creation' | 'random' | 'inplace' | 'list' | 'scalar';
+export type Tag = 'pointwise' | 'unary' | 'binary' | 'compare' | 'reduce' | 'view' | 'movement' | 'opaque' | 'creation' | 'random' | 'inplace' | 'list' | 'scalar' | 'nograd';
 
 export interface OpDef {
   /** The exact schema string from ../shared/fixtures/schemas/schemas.txt. */
@@ -11,6 +12,8 @@ export interface OpDef {
   tags?: readonly Tag[];
   /** The eager binding: arguments in schema order, defaults filled. */
   impl: (...args: any[]) => any;
+  /** The derivative (PyTorch's derivatives.yaml entry), written with op calls so the JIT can trace it. */
+  grad?: GradRule;
 }
 
 export interface OpRow extends OpDef {

@@ -3,9 +3,12 @@ import { engine } from '../engine/engine.js';
 import { DTYPES, type DType } from './dtype.js';
 import { DisposedError, OpError } from './errors.js';
 import { formatTensor } from './print.js';
+import type { GradNode } from '../autograd/node.js';
 
 export class Storage {
   private refs = 1;
+  /** Bumped by every in-place write: autograd checks saved tensors against it. */
+  version = 0;
   constructor(readonly ptr: number, readonly nbytes: number) {}
 
   static allocate(nbytes: number): Storage {
@@ -43,10 +46,11 @@ export const numelOf = (shape: readonly number[]) => shape.reduce((a, b) => a * 
 
 export class Tensor {
   private _storage: Storage | null;
-  /** Autograd fields, filled by src/sdk/autograd (null when not tracked). */
+  /** Autograd fields (src/autograd): the node that made this tensor and which of its outputs it is. */
   requiresGrad = false;
   grad: Tensor | null = null;
-  gradFn: unknown = null;
+  gradFn: GradNode | null = null;
+  outputNr = 0;
 
   constructor(storage: Storage, readonly dtype: DType, readonly shape: readonly number[], readonly strides: readonly number[] = contiguousStrides(shape), readonly offset = 0) {
     this._storage = storage;

@@ -10,6 +10,8 @@ import { manual_seed, Generator } from './random.js';
 import { FUNCTIONS as reduceFunctions } from './functions/reduce.js';
 import { FUNCTIONS as shapeFunctions } from './functions/shape.js';
 import * as nn from './nn/index.js';
+import { backward, grad, requiresGrad_, type BackwardOptions } from '../autograd/api.js';
+import { no_grad, enable_grad, isGradEnabled } from '../autograd/mode.js';
 
 const isOptions = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
@@ -37,6 +39,8 @@ for (const qualified of OP_TABLE.keys()) {
 
 const pyFunctions = { ...reduceFunctions, ...shapeFunctions };
 for (const [name, fn] of Object.entries(pyFunctions)) defineMethod(name, function (...args) { return fn(this, ...args); });
+defineMethod('backward', function (gradient?: Tensor | null, opts?: BackwardOptions) { return backward(this, gradient ?? null, opts); });
+defineMethod('requires_grad_', function (on = true) { return requiresGrad_(this, on); });
 // Methods whose receiver is not the op's first argument.
 defineMethod('where', function (condition: Tensor, other: any) { return call('aten::where', [condition, this, other]); });
 
@@ -54,4 +58,8 @@ export const torch: Record<string, any> = {
   tidy,
   keep,
   nn,
+  autograd: { grad, backward },
+  no_grad,
+  enable_grad,
+  is_grad_enabled: isGradEnabled,
 };

@@ -1,2 +1,22 @@
-// Python-level torch.* functions of this group that are not a single op-table call.
-export const FUNCTIONS: Record<string, (...args: any[]) => any> = {};
+// Python-level torch.* functions of this group that are not a single op-table call. (torch.max,
+// sort, topk ... need none: their rows already return [values, indices] with .values/.indices.)
+import { callOp } from '../../ops/dispatch.js';
+import { OpError } from '../errors.js';
+import type { Tensor } from '../tensor.js';
+
+const isOptions = (v: unknown): v is Record<string, any> => v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
+
+/**
+ * torch.norm(input, p='fro', dim=None, keepdim=False, out=None, dtype=None): 'fro' (the default)
+ * and numeric p are vector norms over `dim` (all elements when None); 'nuc' needs an SVD.
+ */
+function norm(self: Tensor, ...rest: any[]): Tensor {
+  const opts = isOptions(rest[rest.length - 1]) ? rest.pop() : {};
+  const [p = opts.p ?? 'fro', dim = opts.dim ?? null, keepdim = opts.keepdim ?? false] = rest;
+  if (p === 'nuc') throw new OpError('torch.norm', "p='nuc' (nuclear norm) is not supported");
+  if (typeof p === 'string' && p !== 'fro') throw new OpError('torch.norm', `invalid norm type '${p}'`);
+  const ord = p === 'fro' || p === null ? 2 : p;
+  return callOp('aten::linalg_vector_norm', [self, ord, dim === null ? null : [dim].flat(), keepdim], opts.dtype ? { dtype: opts.dtype } : undefined);
+}
+
+export const FUNCTIONS: Record<string, (...args: any[]) => any> = { norm };

@@ -1,0 +1,128 @@
+// Convolution as GEMM, Y[Cout x pixels] = W[Cout x K] X[K x pixels], K = Cin*KH*KW, with the
+// weights packed once into 4-row panels (f32_pack_a_4_wasmsimd) and bias + clamp fused into the
+// microkernel's store. Three ways to present X's columns, 8 pixels at a time:
+//   1x1, stride 1, no padding: X itself is the matrix; row k is input plane k (no copy).
+//   stride_w 1 ("direct", NNPACK's implicit GEMM): 8 neighbouring output pixels of one row read 8
+//     consecutive floats of a zero-padded input at a per-k offset (the igemm kernel's offset table).
+//   otherwise (im2col): panels of CHUNK pixels are gathered into scratch, then multiplied.
+import { f32_gemm_4x8_wasmsimd, f32_igemm_4x8_wasmsimd } from './f32-gemm-4x8-wasmsimd';
+import { padPlanes } from './pad';
+import {
+  geti, getp, getf, N, CIN, H, W, COUT, KH, KW, SH, SW, PH, PW, DH, DW, OH, OW, X, WEIGHTS, BIAS, Y, SCRATCH, CHUNK, LO, HI,
+} from './conv-params';
+
+// @ts-ignore: decorator
+@inline function isPointwise(p: usize): bool {
+  return geti(p, KH) == 1 && geti(p, KW) == 1 && geti(p, SH) == 1 && geti(p, SW) == 1 && geti(p, PH) == 0 && geti(p, PW) == 0;
+}
+
+// Padded input extent: every tap of every output (direct: of every 8-pixel block) lies inside.
+// @ts-ignore: decorator
+@inline function paddedH(p: usize): i32 {
+  return max(geti(p, H) + geti(p, PH), (geti(p, OH) - 1) * geti(p, SH) + (geti(p, KH) - 1) * geti(p, DH) + 1);
+}
+// @ts-ignore: decorator
+@inline function paddedW(p: usize): i32 {
+  const ow = geti(p, SW) == 1 ? (geti(p, OW) + 7) & ~7 : geti(p, OW);
+  return max(geti(p, W) + geti(p, PW), (ow - 1) * geti(p, SW) + (geti(p, KW) - 1) * geti(p, DW) + 1);
+}
+
+/** Scratch floats f32_conv2d_gemm_wasmsimd needs for the params block p. */
+export function conv2d_gemm_scratch_size(p: usize): i32 {
+  const k = geti(p, CIN) * geti(p, KH) * geti(p, KW);
+  if (isPointwise(p)) return k * 8;
+  return geti(p, CIN) * paddedH(p) * paddedW(p) + k + (geti(p, SW) == 1 ? 0 : k * geti(p, CHUNK));
+}
+
+/** y = conv2d(x, weights packed by f32_pack_a_4_wasmsimd) + bias, clamped, for the params block p (groups 1). */
+export function f32_conv2d_gemm_wasmsimd(p: usize): void {
+  const n = geti(p, N), cin = geti(p, CIN), h = geti(p, H), w = geti(p, W), cout = geti(p, COUT);
+  const kh = geti(p, KH), kw = geti(p, KW), sh = geti(p, SH), sw = geti(p, SW), dh = geti(p, DH), dw = geti(p, DW);
+  const oh = geti(p, OH), ow = geti(p, OW), chunk = geti(p, CHUNK);
+  const x = getp(p, X), a = getp(p, WEIGHTS), bias = getp(p, BIAS), y = getp(p, Y), scratch = getp(p, SCRATCH);
+  const lo = getf(p, LO), hi = getf(p, HI);
+  const k = cin * kh * kw, cb = (cout + 3) >> 2, ohw = oh * ow;
+  const panelBytes = <usize>k << 4;
+  const hp = paddedH(p), wp = paddedW(p);
+  const xp = scratch, offsets = scratch + (<usize>cin * <usize>hp * <usize>wp << 2), panels = offsets + (<usize>k << 2);
+  if (!isPointwise(p)) {
+    // Byte offset of tap k = (ci, ky, kx) from the top-left tap of an output pixel.
+    let q = offsets;
+    for (let ci = 0; ci < cin; ci++) for (let ky = 0; ky < kh; ky++) for (let kx = 0; kx < kw; kx++) {
+      store<u32>(q, <u32>(((ci * hp + ky * dh) * wp + kx * dw) << 2));
+      q += 4;
+    }
+  }
+  for (let img = 0; img < n; img++) {
+    const xi = x + (<usize>img * <usize>cin * <usize>h * <usize>w << 2);
+    const yi = y + (<usize>img * <usize>cout * <usize>ohw << 2);
+    if (isPointwise(p)) {
+      pointwise(cin, ohw, cout, cb, xi, a, bias, yi, scratch, chunk, lo, hi);
+      continue;
+    }
+    padPlanes(xi, cin, h, w, xp, hp, wp, geti(p, PH), geti(p, PW));
+    if (sw == 1) {
+      for (let oy = 0; oy < oh; oy++) {
+        const row = xp + (<usize>(oy * sh) * <usize>wp << 2);
+        for (let b = 0; b < cb; b++) {
+          const yb = yi + ((<usize>(b * 4) * <usize>ohw + <usize>(oy * ow)) << 2);
+          const bb = bias ? bias + (<usize>b << 4) : 0;
+          for (let ox = 0; ox < ow; ox += 8) {
+            f32_igemm_4x8_wasmsimd(min(4, cout - b * 4), min(8, ow - ox), k, a + <usize>b * panelBytes, row + (<usize>ox << 2), offsets,
+              yb + (<usize>ox << 2), <usize>ohw << 2, bb, lo, hi);
+          }
+        }
+      }
+      continue;
+    }
+    for (let p0 = 0; p0 < ohw; p0 += chunk) {
+      const np = min(chunk, ohw - p0);
+      gatherPanels(xp, wp, sh, sw, ow, p0, np, offsets, k, panels);
+      for (let b = 0; b < cb; b++) {
+        const bb = bias ? bias + (<usize>b << 4) : 0;
+        for (let j = 0; j < np; j += 8) {
+          f32_gemm_4x8_wasmsimd(min(4, cout - b * 4), min(8, np - j), k, a + <usize>b * panelBytes, panels + (<usize>j * <usize>k << 2), 32,
+            yi + ((<usize>(b * 4) * <usize>ohw + <usize>(p0 + j)) << 2), <usize>ohw << 2, bb, lo, hi);
+        }
+      }
+    }
+  }
+}
+
+// 1x1: the input planes are the B matrix (row stride HW); the last partial 8-pixel block is copied
+// to a zero-padded panel so no load runs past the input.
+function pointwise(k: i32, hw: i32, cout: i32, cb: i32, x: usize, a: usize, bias: usize, y: usize, tail: usize, chunk: i32, lo: f32, hi: f32): void {
+  const full = hw & ~7, rowBytes = <usize>hw << 2, panelBytes = <usize>k << 4;
+  if (full < hw) {
+    memory.fill(tail, 0, <usize>k << 5);
+    for (let kk = 0; kk < k; kk++) memory.copy(tail + (<usize>kk << 5), x + <usize>kk * rowBytes + (<usize>full << 2), <usize>(hw - full) << 2);
+  }
+  for (let p0 = 0; p0 < hw; p0 += chunk) {
+    const end = min(hw, p0 + chunk);
+    for (let b = 0; b < cb; b++) {
+      const mr = min(4, cout - b * 4), ab = a + <usize>b * panelBytes, bb = bias ? bias + (<usize>b << 4) : 0;
+      const yb = y + <usize>(b * 4) * rowBytes;
+      for (let j = p0; j < end; j += 8) {
+        if (j < full) f32_gemm_4x8_wasmsimd(mr, 8, k, ab, x + (<usize>j << 2), rowBytes, yb + (<usize>j << 2), rowBytes, bb, lo, hi);
+        else f32_gemm_4x8_wasmsimd(mr, hw - j, k, ab, tail, 32, yb + (<usize>j << 2), rowBytes, bb, lo, hi);
+      }
+    }
+  }
+}
+
+// Panels [np/8][K][8] of the im2col matrix for output pixels p0 .. p0 + np (past the end: pixel p0).
+function gatherPanels(xp: usize, wp: i32, sh: i32, sw: i32, ow: i32, p0: i32, np: i32, offsets: usize, k: i32, out: usize): void {
+  for (let j0 = 0; j0 < np; j0 += 8) {
+    const panel = out + (<usize>j0 * <usize>k << 2);
+    for (let j = 0; j < 8; j++) {
+      const px = p0 + (j0 + j < np ? j0 + j : 0);
+      const oy = px / ow, ox = px - oy * ow;
+      const base = xp + ((<usize>(oy * sh) * <usize>wp + <usize>(ox * sw)) << 2);
+      let dst = panel + (<usize>j << 2);
+      for (let kk = 0; kk < k; kk++) {
+        store<f32>(dst, load<f32>(base + <usize>load<u32>(offsets + (<usize>kk << 2))));
+        dst += 32;
+      }
+    }
+  }
+}

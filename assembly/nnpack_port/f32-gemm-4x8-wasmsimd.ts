@@ -1,0 +1,104 @@
+// The register-blocked inner product every GEMM-shaped convolution ends in (Winograd's 64
+// frequency GEMMs, 1x1, implicit GEMM, im2col): C[4 x 8] = A[4 x K] B[K x 8], then + bias per row
+// and a clamp. 8 v128 accumulators plus 2 B vectors and the A splats fit x86's 16 registers, as in
+// XNNPACK's f32-gemm 4x8 wasmsimd "splat" kernels (see: google/XNNPACK src/f32-gemm/wasmsimd-splat.c.in).
+//   A: a packed panel, K rows of 4 floats (rows of C past mr read zeros).
+//   B: row k is 8 floats at b + k * bStride (gemm), or at b + offsets[k] (igemm: the rows of an
+//      implicit im2col matrix, read straight from a padded image).
+//   C: row i is at c + i * cStride; only mr rows and nc (<= 8) columns are written.
+//   bias: mr floats, or 0 for none; lo/hi clamp the result (pmax/pmin: NaN passes through).
+
+const STAGE: usize = memory.data(32, 16);
+
+// @ts-ignore: decorator
+@inline function epilogueRow(c: usize, nc: i32, v0: v128, v1: v128, bias: usize, i: i32, lo: v128, hi: v128): void {
+  if (bias) {
+    const b = v128.load32_splat(bias + (<usize>i << 2));
+    v0 = f32x4.add(v0, b);
+    v1 = f32x4.add(v1, b);
+  }
+  v0 = f32x4.pmin(f32x4.pmax(v0, lo), hi);
+  v1 = f32x4.pmin(f32x4.pmax(v1, lo), hi);
+  if (nc == 8) {
+    v128.store(c, v0);
+    v128.store(c, v1, 16);
+  } else {
+    v128.store(STAGE, v0);
+    v128.store(STAGE, v1, 16);
+    memory.copy(c, STAGE, <usize>nc << 2);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function epilogue(mr: i32, nc: i32, c: usize, cStride: usize, bias: usize, lo: f32, hi: f32,
+  c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128): void {
+  const vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);
+  epilogueRow(c, nc, c00, c01, bias, 0, vlo, vhi);
+  if (mr > 1) epilogueRow(c + cStride, nc, c10, c11, bias, 1, vlo, vhi);
+  if (mr > 2) epilogueRow(c + 2 * cStride, nc, c20, c21, bias, 2, vlo, vhi);
+  if (mr > 3) epilogueRow(c + 3 * cStride, nc, c30, c31, bias, 3, vlo, vhi);
+}
+
+export function f32_gemm_4x8_wasmsimd(mr: i32, nc: i32, kc: i32, a: usize, b: usize, bStride: usize,
+  c: usize, cStride: usize, bias: usize, lo: f32, hi: f32): void {
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  const aEnd = a + (<usize>kc << 4);
+  while (a < aEnd) {
+    const va = v128.load(a);
+    const b0 = v128.load(b), b1 = v128.load(b, 16);
+    const a0 = i32x4.shuffle(va, va, 0, 0, 0, 0);
+    c00 = f32x4.add(c00, f32x4.mul(a0, b0));
+    c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+    const a1 = i32x4.shuffle(va, va, 1, 1, 1, 1);
+    c10 = f32x4.add(c10, f32x4.mul(a1, b0));
+    c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+    const a2 = i32x4.shuffle(va, va, 2, 2, 2, 2);
+    c20 = f32x4.add(c20, f32x4.mul(a2, b0));
+    c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+    const a3 = i32x4.shuffle(va, va, 3, 3, 3, 3);
+    c30 = f32x4.add(c30, f32x4.mul(a3, b0));
+    c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+    a += 16;
+    b += bStride;
+  }
+  epilogue(mr, nc, c, cStride, bias, lo, hi, c00, c01, c10, c11, c20, c21, c30, c31);
+}
+
+export function f32_igemm_4x8_wasmsimd(mr: i32, nc: i32, kc: i32, a: usize, b: usize, offsets: usize,
+  c: usize, cStride: usize, bias: usize, lo: f32, hi: f32): void {
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  const aEnd = a + (<usize>kc << 4);
+  while (a < aEnd) {
+    const va = v128.load(a);
+    const p = b + <usize>load<u32>(offsets);
+    const b0 = v128.load(p), b1 = v128.load(p, 16);
+    const a0 = i32x4.shuffle(va, va, 0, 0, 0, 0);
+    c00 = f32x4.add(c00, f32x4.mul(a0, b0));
+    c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+    const a1 = i32x4.shuffle(va, va, 1, 1, 1, 1);
+    c10 = f32x4.add(c10, f32x4.mul(a1, b0));
+    c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+    const a2 = i32x4.shuffle(va, va, 2, 2, 2, 2);
+    c20 = f32x4.add(c20, f32x4.mul(a2, b0));
+    c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+    const a3 = i32x4.shuffle(va, va, 3, 3, 3, 3);
+    c30 = f32x4.add(c30, f32x4.mul(a3, b0));
+    c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+    a += 16;
+    offsets += 4;
+  }
+  epilogue(mr, nc, c, cStride, bias, lo, hi, c00, c01, c10, c11, c20, c21, c30, c31);
+}
+
+/** Packs weights [M][K] (row-major) into 4-row panels [ceil(M/4)][K][4], rows past M zero. */
+export function f32_pack_a_4_wasmsimd(m: i32, k: i32, w: usize, out: usize): void {
+  for (let i0 = 0; i0 < m; i0 += 4) {
+    for (let kk = 0; kk < k; kk++) {
+      for (let i = 0; i < 4; i++) {
+        const v: f32 = i0 + i < m ? load<f32>(w + ((<usize>(i0 + i) * <usize>k + <usize>kk) << 2)) : 0;
+        store<f32>(out, v);
+        out += 4;
+      }
+    }
+  }
+}

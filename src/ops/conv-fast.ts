@@ -1,0 +1,233 @@
+// The fast convolution operator (assembly/nnpack_port): picks an algorithm per layer shape the way
+// NNPACK's select_algorithm does, but by measuring the candidates once per shape, caches each
+// weight's transformed/packed form, and sizes the scratch. conv2dFast returns null where no fast
+// path applies, and the reference convolution in conv.ts runs instead.
+import { engine } from '../engine/engine.js';
+import { Tensor } from '../sdk/tensor.js';
+import { contiguous } from './exec.js';
+
+export type ConvAlgorithm = 'winograd' | 'direct' | 'im2col' | 'gemm1x1' | 'dw3x3';
+
+export interface ConvActivation {
+  kind: 'relu' | 'clamp';
+  min?: number;
+  max?: number;
+}
+
+export interface ConvFastOptions {
+  /** Time the candidate algorithms on the first call for a layer shape (else a fixed rule picks). */
+  measure: boolean;
+  /** Use only this algorithm (tests, benchmarks); conv2dFast returns null where it does not apply. */
+  force: ConvAlgorithm | null;
+}
+
+const options: ConvFastOptions = { measure: true, force: null };
+
+export function setConvFastOptions(o: Partial<ConvFastOptions>): void {
+  Object.assign(options, o);
+}
+
+// The slots of assembly/nnpack_port/conv-params.ts, in order.
+const CONV_PARAMS = ['n', 'cin', 'h', 'w', 'cout', 'kh', 'kw', 'sh', 'sw', 'ph', 'pw', 'dh', 'dw', 'oh', 'ow',
+  'x', 'weights', 'bias', 'y', 'scratch', 'chunk', 'lo', 'hi'] as const;
+type Geometry = Record<(typeof CONV_PARAMS)[number], number>;
+const SCRATCH_SLOT = CONV_PARAMS.indexOf('scratch');
+const LO_SLOT = CONV_PARAMS.indexOf('lo');
+
+interface Algorithm {
+  applies(g: Geometry, groups: number): boolean;
+  /** Floats of the packed weights, and how to fill them from the contiguous weight at `w`. */
+  packedSize(g: Geometry): number;
+  pack(g: Geometry, w: number, out: number): void;
+  /** Tiles or pixels per chunk (multiple of 8). */
+  chunk(g: Geometry): number;
+  scratchSize(desc: number): number;
+  run(desc: number): void;
+}
+
+const k = () => engine().k;
+const roundDown8 = (v: number) => Math.max(8, v & ~7);
+const packA = (g: Geometry, w: number, out: number) => k().f32_pack_a_4_wasmsimd(g.cout, g.cin * g.kh * g.kw, w, out);
+const panelSize = (g: Geometry) => ((g.cout + 3) >> 2) * 4 * g.cin * g.kh * g.kw;
+const isDense = (g: Geometry, groups: number) => groups === 1;
+
+const ALGORITHMS: Record<ConvAlgorithm, Algorithm> = {
+  // NNPACK wt8x8: F(6x6, 3x3).
+  winograd: {
+    applies: (g, groups) => isDense(g, groups) && g.kh === 3 && g.kw === 3 && g.sh === 1 && g.sw === 1 && g.dh === 1 && g.dw === 1,
+    packedSize: (g) => k().winograd_6x3_packed_size(g.cout, g.cin),
+    pack: (g, w, out) => k().f32_winograd_6x3_pack_weights(w, g.cout, g.cin, out),
+    // V and M chunks (64 frequencies x tiles x channels) of about 1 MiB together: near the L2 cache.
+    chunk: (g) => Math.min(roundDown8((1 << 20) / (256 * (g.cin + g.cout))), (Math.ceil(g.oh / 6) * Math.ceil(g.ow / 6) + 7) & ~7),
+    scratchSize: (d) => k().winograd_6x3_scratch_size(d),
+    run: (d) => k().f32_conv2d_winograd_6x3_wasmsimd(d),
+  },
+  gemm1x1: {
+    applies: (g, groups) => isDense(g, groups) && g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0,
+    packedSize: panelSize,
+    pack: packA,
+    // The columns of B reused by every 4-row weight panel stay in L2 (256 KiB).
+    chunk: (g) => roundDown8((1 << 16) / g.cin),
+    scratchSize: (d) => k().conv2d_gemm_scratch_size(d),
+    run: (d) => k().f32_conv2d_gemm_wasmsimd(d),
+  },
+  direct: {
+    applies: (g, groups) => isDense(g, groups) && g.sw === 1,
+    packedSize: panelSize,
+    pack: packA,
+    chunk: () => 8,
+    scratchSize: (d) => k().conv2d_gemm_scratch_size(d),
+    run: (d) => k().f32_conv2d_gemm_wasmsimd(d),
+  },
+  // Panels of the im2col matrix of at most 128 KiB.
+  im2col: {
+    applies: (g, groups) => isDense(g, groups) && !(g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0),
+    packedSize: panelSize,
+    pack: packA,
+    chunk: (g) => Math.min(roundDown8((1 << 15) / (g.cin * g.kh * g.kw)), (g.oh * g.ow + 7) & ~7),
+    scratchSize: (d) => k().conv2d_gemm_scratch_size(d),
+    run: (d) => k().f32_conv2d_gemm_wasmsimd(d),
+  },
+  dw3x3: {
+    applies: (g, groups) => groups === g.cin && g.cout === g.cin && g.kh === 3 && g.kw === 3 && g.sh === g.sw && (g.sh === 1 || g.sh === 2) && g.dh === 1 && g.dw === 1,
+    packedSize: () => 0,
+    pack: () => {},
+    chunk: () => 8,
+    scratchSize: (d) => k().dwconv2d_3x3_scratch_size(d),
+    run: (d) => k().f32_dwconv2d_3x3_wasmsimd(d),
+  },
+};
+
+// NNPACK's rule, used when measuring is off: wt8x8 for 3x3 stride 1, direct for 1x1, implicit
+// GEMM otherwise (our "direct" reads rows in place, so it serves every stride-1 width).
+const RULE: ConvAlgorithm[] = ['dw3x3', 'gemm1x1', 'winograd', 'direct', 'im2col'];
+
+/** Algorithms that can run this layer, in rule order (the first is the unmeasured choice). */
+export function convCandidates(g: Geometry, groups: number): ConvAlgorithm[] {
+  return RULE.filter((a) => ALGORITHMS[a].applies(g, groups));
+}
+
+const chosen = new Map<string, ConvAlgorithm>();
+const geometryKey = (g: Geometry, groups: number) =>
+  [g.n, g.cin, g.h, g.w, g.cout, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, groups].join(',');
+
+/** The algorithm conv2dFast used (or measured) for a layer, if it has seen it. */
+export function chosenConvAlgorithm(inputShape: readonly number[], weightShape: readonly number[], stride: [number, number],
+  padding: [number, number], dilation: [number, number], groups: number): ConvAlgorithm | null {
+  const g = geometry(inputShape, weightShape, stride, padding, dilation);
+  return g ? chosen.get(geometryKey(g, groups)) ?? null : null;
+}
+
+// Packed weights per weight tensor and algorithm; stale when the tensor's data moved or changed version.
+interface Packed { ptr: number; at: number; version: unknown }
+const packedCache = new WeakMap<Tensor, Map<ConvAlgorithm, Packed>>();
+const freePacked = new FinalizationRegistry<number[]>((ptrs) => ptrs.forEach((p) => engine().free(p)));
+
+function packedWeights(weight: Tensor, algo: ConvAlgorithm, g: Geometry): number {
+  const a = ALGORITHMS[algo];
+  if (a.packedSize(g) === 0) return contiguousPtr(weight);
+  let byAlgo = packedCache.get(weight);
+  if (!byAlgo) {
+    byAlgo = new Map();
+    packedCache.set(weight, byAlgo);
+  }
+  const version = (weight as any).version ?? (weight as any)._version;
+  const have = byAlgo.get(algo);
+  if (have && have.at === weight.ptr && have.version === version) return have.ptr;
+  const e = engine();
+  const ptr = e.alloc(a.packedSize(g) * 4);
+  const w = contiguous(weight);
+  a.pack(g, w.ptr, ptr);
+  if (w !== weight) w.dispose();
+  if (have) {
+    e.free(have.ptr);
+    freePacked.unregister(have);
+  }
+  const entry = { ptr, at: weight.ptr, version };
+  byAlgo.set(algo, entry);
+  freePacked.register(weight, [ptr], entry);
+  return ptr;
+}
+
+// Depthwise reads the weight as it is: copies of non-contiguous weights live as long as the weight.
+const weightCopies = new WeakMap<Tensor, Tensor>();
+function contiguousPtr(t: Tensor): number {
+  if (t.isContiguous()) return t.ptr;
+  let c = weightCopies.get(t);
+  if (!c || c.isDisposed) {
+    c = contiguous(t);
+    weightCopies.set(t, c);
+  }
+  return c.ptr;
+}
+
+function geometry(inShape: readonly number[], wShape: readonly number[], stride: [number, number], padding: [number, number],
+  dilation: [number, number]): Geometry | null {
+  if (inShape.length !== 4 || wShape.length !== 4) return null;
+  const [n, cin, h, w] = inShape;
+  const [cout, , kh, kw] = wShape;
+  const oh = Math.floor((h + 2 * padding[0] - dilation[0] * (kh - 1) - 1) / stride[0]) + 1;
+  const ow = Math.floor((w + 2 * padding[1] - dilation[1] * (kw - 1) - 1) / stride[1]) + 1;
+  if (n < 1 || cout < 1 || oh < 1 || ow < 1 || Math.min(...stride, ...dilation) < 1 || Math.min(...padding) < 0) return null;
+  return { n, cin, h, w, cout, kh, kw, sh: stride[0], sw: stride[1], ph: padding[0], pw: padding[1], dh: dilation[0], dw: dilation[1],
+    oh, ow, x: 0, weights: 0, bias: 0, y: 0, scratch: 0, chunk: 8, lo: -Infinity, hi: Infinity };
+}
+
+function runAlgorithm(algo: ConvAlgorithm, g: Geometry, x: Tensor, weight: Tensor, bias: Tensor | null, y: Tensor): void {
+  const a = ALGORITHMS[algo];
+  const e = engine();
+  const weights = packedWeights(weight, algo, g);
+  const p: Geometry = { ...g, x: x.ptr, weights, bias: bias ? bias.ptr : 0, y: y.ptr, chunk: a.chunk(g) };
+  const slots = CONV_PARAMS.map((s) => p[s]);
+  const desc = e.writeDesc(slots.slice(0, LO_SLOT));
+  e.f32.set([p.lo, p.hi], (desc >> 2) + LO_SLOT);
+  const scratch = e.alloc(a.scratchSize(desc) * 4);
+  e.i32[(desc >> 2) + SCRATCH_SLOT] = scratch;
+  try {
+    a.run(desc);
+  } finally {
+    e.free(scratch);
+  }
+}
+
+function measureBest(candidates: ConvAlgorithm[], g: Geometry, x: Tensor, weight: Tensor, bias: Tensor | null, y: Tensor): ConvAlgorithm {
+  let best = candidates[0], bestMs = Infinity;
+  for (const algo of candidates) {
+    runAlgorithm(algo, g, x, weight, bias, y); // packs the weights and warms the caches
+    const t0 = performance.now();
+    runAlgorithm(algo, g, x, weight, bias, y);
+    const ms = performance.now() - t0;
+    if (ms < bestMs) [best, bestMs] = [algo, ms];
+  }
+  return best;
+}
+
+/**
+ * conv2d(input, weight, bias) for float32 NCHW, with the activation fused, by the fastest
+ * applicable algorithm; null when none applies (other dtypes, grouped non-depthwise convs,
+ * depthwise kernels other than 3x3 stride 1/2, dilated depthwise).
+ */
+export function conv2dFast(input: Tensor, weight: Tensor, bias: Tensor | null, stride: [number, number], padding: [number, number],
+  dilation: [number, number], groups: number, activation?: ConvActivation): Tensor | null {
+  if (input.dtype !== 'float32' || weight.dtype !== 'float32' || (bias && (bias.dtype !== 'float32' || bias.dim !== 1))) return null;
+  const g = geometry(input.shape, weight.shape, stride, padding, dilation);
+  if (!g || g.cin !== weight.shape[1] * groups || (bias && bias.shape[0] !== g.cout)) return null;
+  if (activation?.kind === 'relu') g.lo = 0;
+  else if (activation?.kind === 'clamp') [g.lo, g.hi] = [activation.min ?? -Infinity, activation.max ?? Infinity];
+  const candidates = convCandidates(g, groups).filter((a) => !options.force || a === options.force);
+  if (candidates.length === 0) return null;
+  const x = contiguous(input);
+  const b = bias ? contiguous(bias) : null;
+  const y = Tensor.empty([g.n, g.cout, g.oh, g.ow], 'float32');
+  const key = geometryKey(g, groups) + '|' + candidates.join(',');
+  let algo = chosen.get(key);
+  if (!algo) {
+    algo = candidates.length > 1 && options.measure ? measureBest(candidates, g, x, weight, b, y) : candidates[0];
+    chosen.set(key, algo);
+    chosen.set(geometryKey(g, groups), algo);
+  }
+  runAlgorithm(algo, g, x, weight, b, y);
+  if (x !== input) x.dispose();
+  if (b && b !== bias) b.dispose();
+  return y;
+}
