@@ -8,3 +8,4 @@ export { functional } from './sdk/nn/functional/index.js';
 export { init, engine } from './engine/engine.js';
 export * from './sdk/errors.js';
 export type { DType } from './sdk/dtype.js';
+export { jit } from './jit/index.js';

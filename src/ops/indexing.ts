@@ -5,7 +5,7 @@ import { engine } from '../engine/engine.js';
 import { Tensor } from '../sdk/tensor.js';
 import type { DType } from '../sdk/dtype.js';
 import { DTypeError, OpError, ShapeError } from '../sdk/errors.js';
-import { broadcastShapes, broadcastStrides, cast, contiguous, empty, fromValues, numelOf, offsets, values, wrapDim } from './exec.js';
+import { broadcastShapes, broadcastStrides, cast, contiguous, empty, numelOf, offsets, wrapDim } from './exec.js';
 import { fmt, select } from './shape.js';
 import type { OpDef, Tag } from './table.js';
 
@@ -22,9 +22,21 @@ const elem = (dtype: DType, v: Num): any => (dtype === 'int64' ? BigInt(Math.tru
 const addFor = (dtype: DType): ((a: any, b: any) => any) => (dtype === 'bool' ? (a, b) => +(a || b) : (a, b) => a + b);
 const mulFor = (dtype: DType): ((a: any, b: any) => any) => (dtype === 'bool' ? (a, b) => +(a && b) : (a, b) => a * b);
 
-function indexInts(op: string, index: Tensor, what = 'index'): number[] {
+/** The values of an integer tensor as exact JS numbers, row-major (int64 read as two 32-bit halves: no BigInt per element). */
+function ints(t: Tensor): Float64Array {
+  const c = contiguous(t);
+  const n = c.numel, out = new Float64Array(n);
+  if (c.dtype === 'int64') {
+    const w = engine().array('int32', c.ptr, 2 * n) as Int32Array;
+    for (let i = 0; i < n; i++) out[i] = w[2 * i + 1] * 4294967296 + (w[2 * i] >>> 0);
+  } else out.set(engine().array(c.dtype, c.ptr, n) as ArrayLike<number>);
+  if (c !== t) c.dispose();
+  return out;
+}
+
+function indexInts(op: string, index: Tensor, what = 'index'): Float64Array {
   if (index.dtype !== 'int64' && index.dtype !== 'int32') throw new DTypeError(op, `${op.slice(6)}(): Expected dtype int32/int64 for ${what}`);
-  return values(index);
+  return ints(index);
 }
 
 /** Offsets of `index`'s positions in `t` with the stride of dim `d` left out (0 for dims `t` lacks). */
@@ -94,19 +106,20 @@ function scatterReduce(op: string, dtype: DType, reduce: string): Reduce {
 const cloned = (x: Tensor) => contiguous(x, true);
 
 /** Rows `idx` of `x` viewed as [outer, n, inner] along dim `d`: one memmove per (outer, index). */
-function takeRows(op: string, x: Tensor, d: number, idx: readonly number[], outShape: readonly number[]): Tensor {
+function takeRows(op: string, x: Tensor, d: number, idx: ArrayLike<number>, outShape: readonly number[]): Tensor {
   const out = empty(outShape, x.dtype);
   if (out.numel === 0) return out;
   const n = x.dim === 0 ? 1 : x.shape[d];
-  for (const v of idx) if (v < 0 || v >= n) throw new OpError(op, 'index out of range in self');
+  for (let i = 0; i < idx.length; i++) if (idx[i] < 0 || idx[i] >= n) throw new OpError(op, 'index out of range in self');
   const c = contiguous(x);
   const outer = numelOf(x.shape.slice(0, d)), rowBytes = numelOf(x.shape.slice(d + 1)) * x.itemsize;
   const u8 = engine().u8;
   let to = out.ptr;
   for (let o = 0; o < outer; o++) {
     const rowBase = c.ptr + o * n * rowBytes;
-    for (const v of idx) {
-      u8.copyWithin(to, rowBase + v * rowBytes, rowBase + (v + 1) * rowBytes);
+    for (let i = 0; i < idx.length; i++) {
+      const from = rowBase + idx[i] * rowBytes;
+      u8.copyWithin(to, from, from + rowBytes);
       to += rowBytes;
     }
   }
@@ -129,7 +142,7 @@ function embedding(weight: Tensor, indices: Tensor): Tensor {
   if (weight.dim !== 2) throw new ShapeError(op, "'weight' must be 2-D");
   if (indices.dtype !== 'int64' && indices.dtype !== 'int32')
     throw new DTypeError(op, `Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ${indices.dtype} instead (while checking arguments for embedding)`);
-  return takeRows(op, weight, 0, values(indices), [...indices.shape, weight.shape[1]]);
+  return takeRows(op, weight, 0, ints(indices), [...indices.shape, weight.shape[1]]);
 }
 
 /**
@@ -193,21 +206,35 @@ interface IndexPlan {
   offs: number[];
 }
 
+/** Row-major positions of the nonzero elements of `t` (NaN counts as nonzero). */
+function nonzeroFlat(t: Tensor): number[] {
+  const c = contiguous(t);
+  // int64 is tested as pairs of 32-bit words; every other dtype by its own typed array.
+  const wide = c.dtype === 'int64';
+  const a = engine().array(wide ? 'int32' : c.dtype, c.ptr, wide ? 2 * c.numel : c.numel) as Exclude<Elems, BigInt64Array>;
+  const flat: number[] = [];
+  if (wide) for (let i = 0; i < c.numel; i++) (a[2 * i] | a[2 * i + 1]) !== 0 && flat.push(i);
+  else for (let i = 0; i < a.length; i++) a[i] !== 0 && flat.push(i);
+  if (c !== t) c.dispose();
+  return flat;
+}
+
 /** The coordinates of the nonzero elements of `t`, one array per dim. */
 function nonzeroCoords(t: Tensor): number[][] {
-  const vals = values(t);
-  const coords: number[][] = t.shape.map(() => []);
-  const idx = new Array<number>(t.dim).fill(0);
-  for (let i = 0; i < vals.length; i++) {
-    if (vals[i] !== 0) idx.forEach((v, k) => coords[k].push(v));
-    for (let k = t.dim - 1; k >= 0 && ++idx[k] === t.shape[k]; k--) idx[k] = 0;
+  const flat = nonzeroFlat(t);
+  let inner = 1;
+  const coords = new Array<number[]>(t.dim);
+  for (let k = t.dim - 1; k >= 0; k--) {
+    const n = t.shape[k], div = inner;
+    coords[k] = flat.map((f) => Math.floor(f / div) % n);
+    inner *= n;
   }
   return coords;
 }
 
 /** PyTorch's advanced indexing: masks become their nonzero coordinates, index tensors broadcast. */
 function indexPlan(op: string, x: Tensor, indices: readonly (Tensor | null)[]): IndexPlan {
-  const idx: ({ shape: readonly number[]; vals: number[] } | null)[] = [];
+  const idx: ({ shape: readonly number[]; vals: ArrayLike<number> } | null)[] = [];
   for (const t of indices) {
     if (t === null) idx.push(null);
     else if (t.dtype === 'bool' || t.dtype === 'uint8') {
@@ -218,7 +245,7 @@ function indexPlan(op: string, x: Tensor, indices: readonly (Tensor | null)[]): 
         if (s !== x.shape[at + j]) throw new OpError(op, `The shape of the mask ${fmt(t.shape)} at index ${j} does not match the shape of the indexed tensor ${fmt(x.shape)} at index ${at + j}`);
       });
       for (const c of nonzeroCoords(t)) idx.push({ shape: [c.length], vals: c });
-    } else if (t.dtype === 'int64' || t.dtype === 'int32') idx.push({ shape: t.shape, vals: values(t) });
+    } else if (t.dtype === 'int64' || t.dtype === 'int32') idx.push({ shape: t.shape, vals: ints(t) });
     else throw new DTypeError(op, 'tensors used as indices must be long, int, byte or bool tensors');
   }
   if (idx.length > x.dim) throw new OpError(op, `too many indices for tensor of dimension ${x.dim} (got ${idx.length})`);
@@ -295,12 +322,23 @@ function maskedSelect(x: Tensor, mask: Tensor): Tensor {
   return out;
 }
 
+/** An int64 tensor of non-negative JS numbers, written as 32-bit halves (no BigInt per element). */
+function longs(shape: readonly number[], vals: ArrayLike<number>): Tensor {
+  const out = empty(shape, 'int64');
+  const w = engine().array('int32', out.ptr, 2 * out.numel) as Int32Array;
+  for (let i = 0; i < vals.length; i++) {
+    w[2 * i] = vals[i] >>> 0;
+    w[2 * i + 1] = Math.floor(vals[i] / 4294967296);
+  }
+  return out;
+}
+
 function nonzero(x: Tensor): Tensor {
   const coords = nonzeroCoords(x);
-  const n = x.dim === 0 ? values(x).filter((v) => v !== 0).length : coords[0].length;
+  const n = x.dim === 0 ? nonzeroFlat(x).length : coords[0].length;
   const flat = new Array<number>(n * x.dim);
   for (let i = 0; i < n; i++) for (let k = 0; k < x.dim; k++) flat[i * x.dim + k] = coords[k][i];
-  return fromValues([n, x.dim], 'int64', flat);
+  return longs([n, x.dim], flat);
 }
 
 function take(x: Tensor, index: Tensor): Tensor {
@@ -344,7 +382,7 @@ export const INDEXING_OPS: OpDef[] = [
   { schema: 'aten::index_put(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor', tags: M, impl: (x: Tensor, i: (Tensor | null)[], v: Tensor, a: boolean) => indexPut(cloned(x), i, v, a) },
   { schema: 'aten::masked_select(Tensor self, Tensor mask) -> Tensor', tags: M, impl: maskedSelect },
   { schema: 'aten::nonzero(Tensor self) -> Tensor', tags: M, impl: nonzero },
-  { schema: 'aten::where(Tensor condition) -> Tensor[]', tags: M, impl: (c: Tensor) => nonzeroCoords(c).map((col) => fromValues([col.length], 'int64', col)) },
+  { schema: 'aten::where(Tensor condition) -> Tensor[]', tags: M, impl: (c: Tensor) => nonzeroCoords(c).map((col) => longs([col.length], col)) },
   { schema: 'aten::take(Tensor self, Tensor index) -> Tensor', tags: M, impl: take },
 ];
 

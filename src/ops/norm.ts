@@ -1,14 +1,29 @@
 // Normalization rows: batch, instance, layer and group norm. Every one is "statistics over some
 // elements, then (x - mean) * rstd * weight + bias per channel": the data is viewed as [N, C, S]
 // (batch, affine channel, the rest) and each (n, c) picks its statistics slot. Statistics are
-// two-pass in float64 (the reference path until the wasm reduction kernels land).
+// two-pass in float64, read straight from wasm memory (the reference path of the norm kernels).
+import { engine } from '../engine/engine.js';
 import { Tensor } from '../sdk/tensor.js';
 import { isFloating } from '../sdk/dtype.js';
 import { DTypeError, OpError, ShapeError } from '../sdk/errors.js';
-import { copyInto, empty, fromValues, numelOf, values, writeValues } from './exec.js';
+import { contiguous, copyInto, empty, fromValues, numelOf, values, writeValues } from './exec.js';
 import type { OpDef } from './table.js';
 
 const shapeText = (s: readonly number[]) => `[${s.join(', ')}]`;
+
+/**
+ * Runs `fn` on x's values in row-major order: for float tensors a live view of wasm memory (so
+ * `fn` must not allocate tensors: memory growth detaches the view), else JS numbers.
+ */
+export function withValues<T>(x: Tensor, fn: (v: ArrayLike<number>) => T): T {
+  if (!isFloating(x.dtype)) return fn(values(x));
+  const c = contiguous(x);
+  try {
+    return fn(engine().array(c.dtype, c.ptr, c.numel) as Float32Array | Float64Array);
+  } finally {
+    if (c !== x) c.dispose();
+  }
+}
 
 interface Moments {
   mean: Float64Array;
@@ -36,26 +51,44 @@ export function channelMoments(v: ArrayLike<number>, N: number, C: number, S: nu
   return { mean, var: vr };
 }
 
-interface Affine {
-  /** Statistics slot of batch `n`, channel `c`. */
-  slot: (n: number, c: number) => number;
+interface Stats {
   mean: ArrayLike<number>;
   rstd: ArrayLike<number>;
-  weight: number[] | null;
-  bias: number[] | null;
 }
 
-/** out = (x - mean) * rstd * weight + bias over `x` seen as [N, C, S], in x's dtype. */
-function normalize(x: Tensor, v: ArrayLike<number>, N: number, C: number, S: number, a: Affine): Tensor {
-  const out = new Float64Array(v.length);
-  for (let n = 0; n < N; n++)
-    for (let c = 0; c < C; c++) {
-      const k = a.slot(n, c);
-      const scale = a.rstd[k] * (a.weight ? a.weight[c] : 1);
-      const shift = (a.bias ? a.bias[c] : 0) - a.mean[k] * scale;
-      for (let i = (n * C + c) * S, e = i + S; i < e; i++) out[i] = v[i] * scale + shift;
-    }
-  return fromValues(x.shape, x.dtype, out);
+/**
+ * The one normalization loop: out = (x - mean) * rstd * weight[c] + bias[c] over x seen as
+ * [N, C, S], with statistics from `stats` (given the data) in the slot `slot(n, c)`.
+ */
+function normalize<T extends Stats>(x: Tensor, N: number, C: number, S: number, stats: (v: ArrayLike<number>) => T, slot: (n: number, c: number) => number, weight: Tensor | null, bias: Tensor | null): { out: Tensor; stats: T } {
+  const w = weight && values(weight), b = bias && values(bias);
+  const [res, st] = withValues(x, (v): [Float64Array, T] => {
+    const st = stats(v);
+    const res = new Float64Array(v.length);
+    for (let n = 0; n < N; n++)
+      for (let c = 0; c < C; c++) {
+        const k = slot(n, c);
+        const scale = st.rstd[k] * (w ? w[c] : 1);
+        const shift = (b ? b[c] : 0) - st.mean[k] * scale;
+        for (let i = (n * C + c) * S, e = i + S; i < e; i++) res[i] = v[i] * scale + shift;
+      }
+    return [res, st];
+  });
+  return { out: fromValues(x.shape, x.dtype, res), stats: st };
+}
+
+/** Statistics of the data for normalization: mean, biased variance and 1 / sqrt(var + eps). */
+function dataStats(N: number, C: number, S: number, eps: number, clampVar = false) {
+  return (v: ArrayLike<number>) => {
+    const m = channelMoments(v, N, C, S);
+    return { ...m, rstd: m.var.map((q) => 1 / Math.sqrt((clampVar ? Math.max(q, 0) : q) + eps)) };
+  };
+}
+
+/** Statistics given by running_mean / running_var. */
+function runningStats(rm: Tensor, rv: Tensor, eps: number): () => Stats {
+  const mean = values(rm), rstd = values(rv).map((q) => 1 / Math.sqrt(q + eps));
+  return () => ({ mean, rstd });
 }
 
 function checkFloat(op: string, x: Tensor): void {
@@ -81,37 +114,24 @@ function updateRunning(t: Tensor | null, batch: ArrayLike<number>, momentum: num
   overwrite(t, old.map((r, i) => (1 - momentum) * r + momentum * batch[i]));
 }
 
-interface BatchNormResult {
-  out: Tensor;
-  mean: Float64Array;
-  rstd: Float64Array;
-}
-
 /** Batch norm over `x` seen as [N, C, S]: statistics per channel over N and S. */
-function batchNormCore(op: string, x: Tensor, weight: Tensor | null, bias: Tensor | null, rm: Tensor | null, rv: Tensor | null, training: boolean, momentum: number, eps: number): BatchNormResult {
+function batchNormCore(op: string, x: Tensor, weight: Tensor | null, bias: Tensor | null, rm: Tensor | null, rv: Tensor | null, training: boolean, momentum: number, eps: number): { out: Tensor; stats: Stats } {
   checkFloat(op, x);
   const C = x.shape[1];
   checkFeatures(op, 'running_mean', rm, C);
   checkFeatures(op, 'running_var', rv, C);
   checkFeatures(op, 'weight', weight, C);
   checkFeatures(op, 'bias', bias, C);
-  const N = x.shape[0], S = numelOf(x.shape.slice(2));
-  const v = values(x);
-  let mean: Float64Array, rstd: Float64Array;
-  if (training) {
-    const m = channelMoments(v, N, C, S);
-    mean = m.mean;
-    rstd = m.var.map((q) => 1 / Math.sqrt(q + eps));
-    const n = N * S;
-    updateRunning(rm, mean, momentum);
-    updateRunning(rv, m.var.map((q) => (q * n) / (n - 1)), momentum);
-  } else {
+  const N = x.shape[0], S = numelOf(x.shape.slice(2)), slot = (_n: number, c: number) => c;
+  if (!training) {
     if (!rm || !rv) throw new OpError(op, `running_${rm ? 'var' : 'mean'} must be defined in evaluation mode`);
-    mean = Float64Array.from(values(rm));
-    rstd = Float64Array.from(values(rv), (q) => 1 / Math.sqrt(q + eps));
+    return normalize(x, N, C, S, runningStats(rm, rv, eps), slot, weight, bias);
   }
-  const out = normalize(x, v, N, C, S, { slot: (_n, c) => c, mean, rstd, weight: weight && values(weight), bias: bias && values(bias) });
-  return { out, mean, rstd };
+  const r = normalize(x, N, C, S, dataStats(N, C, S, eps), slot, weight, bias);
+  const n = N * S;
+  updateRunning(rm, r.stats.mean, momentum);
+  updateRunning(rv, r.stats.var.map((q) => (q * n) / (n - 1)), momentum);
+  return r;
 }
 
 function batchNorm(x: Tensor, weight: Tensor | null, bias: Tensor | null, rm: Tensor | null, rv: Tensor | null, training: boolean, momentum: number, eps: number): Tensor {
@@ -124,7 +144,7 @@ function batchNorm(x: Tensor, weight: Tensor | null, bias: Tensor | null, rm: Te
 function nativeBatchNorm(x: Tensor, weight: Tensor | null, bias: Tensor | null, rm: Tensor | null, rv: Tensor | null, training: boolean, momentum: number, eps: number): Tensor[] {
   const r = batchNormCore('aten::native_batch_norm', x, weight, bias, rm, rv, training, momentum, eps);
   if (!training) return [r.out, empty([0], x.dtype), empty([0], x.dtype)];
-  return [r.out, fromValues([r.mean.length], x.dtype, r.mean), fromValues([r.rstd.length], x.dtype, r.rstd)];
+  return [r.out, fromValues([r.stats.mean.length], x.dtype, r.stats.mean), fromValues([r.stats.rstd.length], x.dtype, r.stats.rstd)];
 }
 
 /** Per-channel average over the batch of [N, C] statistics. */
@@ -146,21 +166,11 @@ function instanceNorm(x: Tensor, weight: Tensor | null, bias: Tensor | null, rm:
   const N = x.shape[0], C = x.shape[1], S = numelOf(x.shape.slice(2));
   for (const [name, t] of [['running_mean', rm], ['running_var', rv], ['weight', weight], ['bias', bias]] as const) checkFeatures(op, name, t, C);
   if (x.numel === 0) return empty(x.shape, x.dtype);
-  const v = values(x);
-  let mean: ArrayLike<number>, rstd: ArrayLike<number>, slot: (n: number, c: number) => number;
-  if (useInputStats) {
-    const m = channelMoments(v, 1, N * C, S);
-    mean = m.mean;
-    rstd = m.var.map((q) => 1 / Math.sqrt(q + eps));
-    slot = (n, c) => n * C + c;
-    updateRunning(rm, batchAverage(m.mean, N, C), momentum);
-    updateRunning(rv, batchAverage(m.var.map((q) => (q * S) / (S - 1)), N, C), momentum);
-  } else {
-    mean = values(rm!);
-    rstd = values(rv!).map((q) => 1 / Math.sqrt(q + eps));
-    slot = (_n, c) => c;
-  }
-  return normalize(x, v, N, C, S, { slot, mean, rstd, weight: weight && values(weight), bias: bias && values(bias) });
+  if (!useInputStats) return normalize(x, N, C, S, runningStats(rm!, rv!, eps), (_n, c) => c, weight, bias).out;
+  const r = normalize(x, N, C, S, dataStats(1, N * C, S, eps), (n, c) => n * C + c, weight, bias);
+  updateRunning(rm, batchAverage(r.stats.mean, N, C), momentum);
+  updateRunning(rv, batchAverage(r.stats.var.map((q) => (q * S) / (S - 1)), N, C), momentum);
+  return r.out;
 }
 
 function layerNorm(x: Tensor, normalizedShape: number[], weight: Tensor | null, bias: Tensor | null, eps: number): Tensor {
@@ -175,11 +185,8 @@ function layerNorm(x: Tensor, normalizedShape: number[], weight: Tensor | null, 
   checkFloat(op, x);
   const L = numelOf(normalizedShape), rows = L === 0 ? 0 : x.numel / L;
   if (x.numel === 0) return empty(x.shape, x.dtype);
-  const v = values(x);
-  const m = channelMoments(v, 1, rows, L);
-  const rstd = m.var.map((q) => 1 / Math.sqrt(Math.max(q, 0) + eps));
   // Each row is a "batch" whose L elements are the affine channels.
-  return normalize(x, v, rows, L, 1, { slot: (n) => n, mean: m.mean, rstd, weight: weight && values(weight), bias: bias && values(bias) });
+  return normalize(x, rows, L, 1, dataStats(1, rows, L, eps, true), (n) => n, weight, bias).out;
 }
 
 function groupNorm(x: Tensor, groups: number, weight: Tensor | null, bias: Tensor | null, eps: number): Tensor {
@@ -191,11 +198,8 @@ function groupNorm(x: Tensor, groups: number, weight: Tensor | null, bias: Tenso
     if (t && (t.dim !== 1 || t.numel !== C)) throw new ShapeError(op, `Expected ${name} to be a vector of size equal to the number of channels in input, but got ${name} of shape ${shapeText(t.shape)} and input of shape ${shapeText(x.shape)}`);
   checkFloat(op, x);
   if (x.numel === 0) return empty(x.shape, x.dtype);
-  const v = values(x);
   const perGroup = C / groups;
-  const m = channelMoments(v, 1, N * groups, perGroup * S);
-  const rstd = m.var.map((q) => 1 / Math.sqrt(Math.max(q, 0) + eps));
-  return normalize(x, v, N, C, S, { slot: (n, c) => n * groups + Math.floor(c / perGroup), mean: m.mean, rstd, weight: weight && values(weight), bias: bias && values(bias) });
+  return normalize(x, N, C, S, dataStats(1, N * groups, perGroup * S, eps, true), (n, c) => n * groups + Math.floor(c / perGroup), weight, bias).out;
 }
 
 export const NORM_OPS: OpDef[] = [

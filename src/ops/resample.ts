@@ -7,7 +7,8 @@
 import { Tensor } from '../sdk/tensor.js';
 import { isFloating } from '../sdk/dtype.js';
 import { DTypeError, OpError, ShapeError } from '../sdk/errors.js';
-import { fromValues, numelOf, values } from './exec.js';
+import { fromValues, numelOf } from './exec.js';
+import { withValues } from './norm.js';
 import type { OpDef } from './table.js';
 
 const f32 = Math.fround;
@@ -29,7 +30,7 @@ function taps(size: number, k: number, tap: (j: number, t: number) => [number, n
 }
 
 /** Applies `tp` along dim `d` of `v` (row-major, `shape`); returns the new values, updates `shape`. */
-function alongDim(v: Float64Array, shape: number[], d: number, tp: Taps, fill: number): Float64Array {
+function alongDim(v: ArrayLike<number>, shape: number[], d: number, tp: Taps, fill: number): Float64Array {
   const inner = numelOf(shape.slice(d + 1)), outer = numelOf(shape.slice(0, d)), inSize = shape[d];
   const out = new Float64Array(outer * tp.size * inner);
   const { k, idx, w } = tp;
@@ -37,6 +38,13 @@ function alongDim(v: Float64Array, shape: number[], d: number, tp: Taps, fill: n
     const src = o * inSize * inner;
     for (let j = 0; j < tp.size; j++) {
       const dst = (o * tp.size + j) * inner;
+      if (inner === 1) {
+        // The last dim: one accumulation per output element.
+        let acc = 0;
+        for (let t = j * k; t < j * k + k; t++) acc += w[t] * (idx[t] < 0 ? fill : v[src + idx[t]]);
+        out[dst] = acc;
+        continue;
+      }
       for (let t = j * k; t < j * k + k; t++) {
         const wt = w[t];
         if (idx[t] < 0) for (let i = 0; i < inner; i++) out[dst + i] += wt * fill;
@@ -54,8 +62,8 @@ function separable(x: Tensor, perDim: Taps[], fill = 0): Tensor {
   const first = x.dim - perDim.length;
   const outShape = [...shape.slice(0, first), ...perDim.map((t) => t.size)];
   if (numelOf(outShape) === 0 || x.numel === 0) return fromValues(outShape, x.dtype, []);
-  let v: Float64Array = Float64Array.from(values(x));
-  perDim.forEach((tp, i) => (v = alongDim(v, shape, first + i, tp, fill)));
+  let v = withValues(x, (src) => alongDim(src, shape, first, perDim[0], fill));
+  for (let i = 1; i < perDim.length; i++) v = alongDim(v, shape, first + i, perDim[i], fill);
   return fromValues(outShape, x.dtype, v);
 }
 
@@ -291,19 +299,22 @@ function shuffle(up: boolean) {
     const outShape = up ? [...lead, C / (r * r), H * r, W * r] : [...lead, C * r * r, H / r, W / r];
     // Work in the shuffled (large spatial) layout: [B, c, h, i, w, j] <-> [B, c, i, j, h, w].
     const [c, h, w] = up ? [C / (r * r), H, W] : [C, H / r, W / r];
-    const v = values(x), out = new Array<number>(v.length);
     const B = numelOf(lead);
-    let p = 0;
-    for (let b = 0; b < B; b++)
-      for (let ci = 0; ci < c; ci++)
-        for (let hi = 0; hi < h; hi++)
-          for (let i = 0; i < r; i++)
-            for (let wi = 0; wi < w; wi++)
-              for (let j = 0; j < r; j++, p++) {
-                const q = ((((b * c + ci) * r + i) * r + j) * h + hi) * w + wi;
-                if (up) out[p] = v[q];
-                else out[q] = v[p];
-              }
+    const out = withValues(x, (v) => {
+      const res = new Float64Array(v.length);
+      let p = 0;
+      for (let b = 0; b < B; b++)
+        for (let ci = 0; ci < c; ci++)
+          for (let hi = 0; hi < h; hi++)
+            for (let i = 0; i < r; i++)
+              for (let wi = 0; wi < w; wi++)
+                for (let j = 0; j < r; j++, p++) {
+                  const q = ((((b * c + ci) * r + i) * r + j) * h + hi) * w + wi;
+                  if (up) res[p] = v[q];
+                  else res[q] = v[p];
+                }
+      return res;
+    });
     return fromValues(outShape, x.dtype, out);
   };
 }

@@ -303,11 +303,20 @@ function scatterView(self: Tensor, src: Tensor, region: (t: Tensor) => Tensor): 
 
 /** Writes contiguous `src` (shape [outer, rows, inner]) into `dst` rows [at, at+rows) of [outer, total, inner]. */
 function copyBlock(dst: Tensor, src: Tensor, outer: number, rowBytes: number, dstRowBytes: number, atBytes: number): void {
-  const u8 = engine().u8;
-  for (let o = 0; o < outer; o++) {
-    const from = src.ptr + o * rowBytes, to = dst.ptr + o * dstRowBytes + atBytes;
-    u8.copyWithin(to, from, from + rowBytes);
+  const e = engine();
+  if (rowBytes >= 64 || outer === 1) {
+    for (let o = 0; o < outer; o++) {
+      const from = src.ptr + o * rowBytes, to = dst.ptr + o * dstRowBytes + atBytes;
+      e.u8.copyWithin(to, from, from + rowBytes);
+    }
+    return;
   }
+  // Tiny rows (cat/stack along a last dim): an element loop beats a copyWithin call per row.
+  const w = (rowBytes | dstRowBytes | atBytes | src.ptr | dst.ptr) % 4 === 0 ? 4 : 1;
+  const a = w === 4 ? e.i32 : e.u8;
+  const n = rowBytes / w, step = dstRowBytes / w;
+  let from = src.ptr / w, to = (dst.ptr + atBytes) / w;
+  for (let o = 0; o < outer; o++, to += step - n) for (let j = 0; j < n; j++) a[to++] = a[from++];
 }
 
 export function cat(tensors: readonly Tensor[], dim: number): Tensor {

@@ -15,6 +15,8 @@ interface Case {
   args: { list: any[] };
   kwargs: Record<string, any>;
   output: any;
+  grad_output?: any;
+  grads?: { list: any[] };
 }
 
 const argv = process.argv.slice(2);
@@ -25,6 +27,7 @@ const opt = (name: string, dflt?: string) => {
 const suite = opt('--suite', '../shared/fixtures/opinfo/opinfo.zip')!;
 const filter = opt('--filter');
 const verbose = argv.includes('--verbose');
+const withGrads = argv.includes('--grads');
 
 const zip = readZip(new Uint8Array(readFileSync(suite)));
 const spec = JSON.parse(new TextDecoder().decode(zip.read('cases.json')));
@@ -106,7 +109,20 @@ function tolerance(c: Case, input: any, args: any[]): { rtol: number; atol: numb
   return { rtol: 1e-4, atol: 1e-4 * Math.sqrt(Math.max(1, k)) };
 }
 
-let passed = 0, failed = 0, skipped = 0;
+/** Why the gradients for the fixture's grad_output differ from PyTorch's (null when they match). */
+function gradientsDiffer(c: Case, got: any, leaves: Tensor[], tol: { rtol: number; atol: number }): string | null {
+  try {
+    const outs = [got].flat().filter((t: any) => t instanceof Tensor && t.requiresGrad);
+    if (!outs.length) return 'the output does not require grad';
+    const gouts = [decode(c.grad_output)].flat().slice(0, outs.length);
+    const grads = torch.autograd.grad(outs, leaves, gouts);
+    return compare(grads.map((g: Tensor | null, i: number) => g ?? torch.zeros_like(leaves[i])), c.grads!.list.map(decode), tol, 'grad');
+  } catch (e) {
+    return `${(e as Error).name}: ${(e as Error).message.split('\n')[0]}`;
+  }
+}
+
+let passed = 0, failed = 0, skipped = 0, gradsTotal = 0, gradsPassed = 0;
 const failures: string[] = [];
 cases.forEach((c, index) => {
   if (filter && c.op !== filter && `${c.op}.${c.variant}` !== filter) return;
@@ -117,8 +133,19 @@ cases.forEach((c, index) => {
       const args = c.args.list.map(decode);
       const kwargs = Object.fromEntries(Object.entries(c.kwargs).map(([k, v]) => [k, decode(v)]));
       const fn = resolve(c.op, input);
+      // Gradients are taken for the floating tensors among input, args and kwargs, in that order.
+      const leaves = withGrads && c.grads ? [input, ...args, ...Object.values(kwargs)].flat().filter((t): t is Tensor => t instanceof Tensor && t.dtype.startsWith('float')) : [];
+      leaves.forEach((t) => (t.requiresGrad = true));
       const got = Object.keys(kwargs).length ? fn(input, ...args, kwargs) : fn(input, ...args);
-      return compare(got, decode(c.output), tolerance(c, input, args));
+      const tol = tolerance(c, input, args);
+      const forward = compare(got, decode(c.output), tol);
+      if (leaves.length) {
+        gradsTotal++;
+        const why = gradientsDiffer(c, got, leaves, tol);
+        if (why) failures.push(`GRAD ${name}: ${why}`);
+        else gradsPassed++;
+      }
+      return forward;
     });
     if (reason) {
       failed++;
@@ -139,4 +166,4 @@ cases.forEach((c, index) => {
 });
 for (const f of failures) console.log(f);
 const total = passed + failed + skipped;
-console.log(JSON.stringify({ suite: 'opinfo', total, passed, failed, skipped }));
+console.log(JSON.stringify({ suite: 'opinfo', total, passed, failed, skipped, ...(withGrads ? { grads_total: gradsTotal, grads_passed: gradsPassed } : {}) }));

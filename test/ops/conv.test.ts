@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { torch } from '../../src/sdk/torch.js';
 import { Tensor } from '../../src/sdk/tensor.js';
 import { values } from '../../src/ops/exec.js';
+import { engine } from '../../src/engine/engine.js';
 import { ArgumentError, OpError, ShapeError } from '../../src/sdk/errors.js';
 
 const F = torch.nn.functional;
@@ -211,6 +212,18 @@ test('functional signatures: positional, keyword, inplace and bad keywords', () 
   const s = F.softmax(torch.randn([2, 3]), { dim: 1 });
   const sv = values(s);
   assert.ok(Math.abs(sv[0] + sv[1] + sv[2] - 1) < 1e-6);
+});
+
+test('scratch (im2col columns, GEMM workspace, pool indices) is freed', () => {
+  const x = torch.randn([2, 4, 9, 9]);
+  const before = engine().stats().blocksLive;
+  torch.tidy(() => {
+    F.conv2d(x, torch.randn([6, 2, 3, 3]), torch.randn([6]), 2, 1, 1, 2);
+    F.conv_transpose2d(x, torch.randn([4, 3, 3, 3]), null, 2, 1, 1);
+    F.max_pool2d(x, 3);
+    F.adaptive_max_pool2d(x, 2);
+  });
+  assert.is(engine().stats().blocksLive, before);
 });
 
 test.run();

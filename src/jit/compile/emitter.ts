@@ -425,7 +425,7 @@ class Emitter {
   private forStmt(s: A.For, scope: Scope): void {
     const it = s.iter;
     const targetNames = [...assignedNames([{ kind: 'assign', targets: [s.target], value: it, pos: s.pos }])];
-    const bind = (sc: Scope, v: Value | Sugared) => this.assign(s.target, 'kind' in v && typeof (v as Sugared).kind === 'string' && !(v instanceof Object && 'uses' in v) ? v as Sugared : { kind: 'value', v: v as Value }, sc);
+    const bind = (sc: Scope, v: Sugared) => this.assign(s.target, v, sc);
     const fnName = it.kind === 'call' && it.func.kind === 'name' && !scope.lookup(it.func.id) ? it.func.id : '';
     if (fnName === 'range') {
       const args = (it as A.Call).args.map((a) => this.value(a, scope));
@@ -874,8 +874,6 @@ class Emitter {
     // The body appends to the list, which is mutated in place (not loop-carried).
     const body: A.Stmt[] = [{ kind: 'expr', value: { kind: 'call', func: { kind: 'name', id: '$append', pos: e.pos }, args: [e.elt], keywords: [], pos: e.pos }, pos: e.pos }];
     inner.vars.set('$append', { kind: 'builtin', op: 'aten::append', self: list });
-    const saved = this.exprAt.bind(this);
-    void saved;
     this.forStmt({ kind: 'for', target: e.target, iter: e.iter, body, pos: e.pos }, inner);
     const appendNode = list.uses.find((u) => u.user.kind === 'aten::append');
     if (appendNode) elem = appendNode.user.inputs[1].type;

@@ -1,0 +1,47 @@
+// The optimization pipeline (STYLE item 6): one straight list of named passes. JIT_LOG=name[,name]
+// prints the graph after those passes (JIT_LOG=all: after each); JIT_OPT_LIMIT=name=N[,name=N]
+// lets a pass make only N rewrites (0 skips it), to bisect a miscompilation.
+import type { Graph } from './ir.js';
+import { printGraph } from './printer.js';
+import { inlineCalls, methodCallee } from './passes/inline-calls.js';
+import { propagateConstants } from './passes/propagate-constants.js';
+import { peephole } from './passes/peephole.js';
+import { eliminateCommonSubexpressions } from './passes/eliminate-common-subexpressions.js';
+import { eliminateDeadCode } from './passes/eliminate-dead-code.js';
+
+const env = (k: string): string => (typeof process !== 'undefined' ? process.env?.[k] ?? '' : '');
+
+function settings(text: string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const part of text.split(',').filter(Boolean)) {
+    const [k, v] = part.split('=');
+    m.set(k.trim(), v === undefined ? Infinity : Number(v));
+  }
+  return m;
+}
+
+/** A rewrite budget for pass `name`: each call spends one and says whether it may happen. */
+export function optLimit(name: string): () => boolean {
+  let left = settings(env('JIT_OPT_LIMIT')).get(name) ?? Infinity;
+  return () => left-- > 0;
+}
+
+/** Runs `pass` (which mutates or returns a new graph) under its name's log and limit settings. */
+function run(g: Graph, name: string, pass: (g: Graph, allow: () => boolean) => Graph | void): Graph {
+  const limit = settings(env('JIT_OPT_LIMIT')).get(name);
+  if (limit === 0) return g;
+  const out = pass(g, optLimit(name)) ?? g;
+  const log = settings(env('JIT_LOG'));
+  if (log.has(name) || log.has('all')) console.error(`[JIT_LOG] after ${name}:\n${printGraph(out)}`);
+  return out;
+}
+
+/** Mutates and returns `g`: the passes every traced or scripted function gets. */
+export function optimize(g: Graph): Graph {
+  g = run(g, 'inline', (x, allow) => inlineCalls(x, methodCallee, allow));
+  g = run(g, 'constprop', propagateConstants);
+  g = run(g, 'peephole', (x, allow) => peephole(x, undefined, allow));
+  g = run(g, 'cse', (x) => eliminateCommonSubexpressions(x));
+  g = run(g, 'dce', (x) => eliminateDeadCode(x));
+  return g;
+}

@@ -1,0 +1,366 @@
+// Runs a compiled graph: prim nodes (control flow, containers, attributes, calls) are handled
+// here; every other node calls its op-table row directly. Memory (DESIGN rule 5): each frame owns
+// the tensors its ops created and frees one when the last value holding it dies, unless it went
+// into a container or object ("escaped"), in which case it is freed when the frame ends if no
+// output or input still reaches it. Tensors a frame returns pass to its caller.
+import { Tensor } from '../../sdk/tensor.js';
+import { SCALAR_TYPE } from '../../sdk/dtype.js';
+import { UnknownOpError } from '../../sdk/errors.js';
+import { OP_TABLE } from '../../ops/index.js';
+import type { OpRow } from '../../ops/table.js';
+import type { SType } from '../../ops/schema.js';
+import { constantValue, type Block, type Graph, type Node, type Value } from '../ir.js';
+import type { JitType } from '../types.js';
+import { ScriptObject, createObject, literalValue, type ClassInfo } from '../module.js';
+import { findOverload } from '../compile/schema-match.js';
+import { RESOLVED_ROWS, UNRESOLVED, tensorOfConst } from '../compile/resolved.js';
+import type { CompilationUnit, ScriptFunction } from '../compile/unit.js';
+import { pyStr } from '../../ops/scalar.js';
+import { ScriptRuntimeError } from './errors.js';
+import { liveness, type Liveness } from './liveness.js';
+
+/** State shared by all frames of one top-level call. */
+interface Run {
+  /** Tensors that went into a container or object: freed only at frame end. */
+  escaped: Set<Tensor>;
+  /** Every tensor some frame created during this run. */
+  created: WeakSet<Tensor>;
+}
+
+/** Calls a script function with JS values; the result is a JS value (Tensor, number, array...). */
+export function runFunction(fn: ScriptFunction, args: readonly unknown[]): any {
+  const run: Run = { escaped: new Set(), created: new WeakSet() };
+  return callFunction(run, fn, withDefaults(fn, args)).value;
+}
+
+function withDefaults(fn: ScriptFunction, args: readonly unknown[]): unknown[] {
+  const params = fn.signature().params;
+  if (args.length > params.length) throw new ScriptRuntimeError(`${fn.qualname}() takes ${params.length} arguments but ${args.length} were given`, 'builtins.TypeError', '');
+  const out = [...args];
+  for (let i = args.length; i < params.length; i++) {
+    const p = params[i];
+    if (!p.default) throw new ScriptRuntimeError(`${fn.qualname}() missing required argument '${p.name}'`, 'builtins.TypeError', '');
+    out.push(literalValue(p.default, (m) => { throw new ScriptRuntimeError(m, 'builtins.TypeError', ''); }, fn.def));
+  }
+  return out;
+}
+
+function callFunction(run: Run, fn: ScriptFunction, args: unknown[]): { value: unknown; survivors: Tensor[] } {
+  const frame = new Frame(run, fn.unit, fn.graph);
+  return frame.execute(args);
+}
+
+/** Tensors reachable from a value through lists, tuples, dicts and objects. */
+function reachable(x: unknown, out: Set<Tensor>, seen = new Set<object>()): Set<Tensor> {
+  if (x instanceof Tensor) out.add(x);
+  else if (typeof x === 'object' && x !== null && !seen.has(x)) {
+    seen.add(x);
+    if (Array.isArray(x)) for (const y of x) reachable(y, out, seen);
+    else if (x instanceof Map) x.forEach((v, k) => { reachable(k, out, seen); reachable(v, out, seen); });
+    else if (x instanceof ScriptObject) x.attrs.forEach((v) => reachable(v, out, seen));
+  }
+  return out;
+}
+
+/** Tensors directly in a value or its lists/tuples/dicts (not objects). */
+function containedTensors(x: unknown, f: (t: Tensor, nested: boolean) => void, nested = false): void {
+  if (x instanceof Tensor) f(x, nested);
+  else if (Array.isArray(x)) for (const y of x) containedTensors(y, f, true);
+  else if (x instanceof Map) x.forEach((v, k) => { containedTensors(k, f, true); containedTensors(v, f, true); });
+}
+
+function where(n: Node): string {
+  const r = n.sourceRange;
+  return r ? `${r.file}:${r.line}:${r.col}` : '';
+}
+
+const DTYPE_ARGS = new WeakMap<OpRow, number[]>();
+const isScalarTypeArg = (t: SType): boolean => (t.kind === 'Optional' ? isScalarTypeArg(t.elem) : t.kind === 'prim' && t.name === 'ScalarType');
+
+/** Indices of a row's `ScalarType` arguments, which rows receive as dtype strings. */
+function dtypeArgs(row: OpRow): number[] {
+  let xs = DTYPE_ARGS.get(row);
+  if (!xs) {
+    xs = row.parsed.args.flatMap((a, i) => (isScalarTypeArg(a.type) ? [i] : []));
+    DTYPE_ARGS.set(row, xs);
+  }
+  return xs;
+}
+
+/** The row of an op node: recorded by the emitter, or found again from the input types. */
+function rowOf(n: Node): OpRow {
+  const known = RESOLVED_ROWS.get(n);
+  if (known) return known;
+  const rows = OP_TABLE.get(n.kind);
+  const reason = UNRESOLVED.get(n);
+  if (rows && !reason) {
+    const positional = rows.map((r) => ({ ...r, parsed: { ...r.parsed, args: r.parsed.args.map((a) => ({ ...a, kwargOnly: false })) } }));
+    const m = findOverload(positional, n.inputs, new Map());
+    if (m) {
+      const row = rows[positional.indexOf(m.row)];
+      RESOLVED_ROWS.set(n, row);
+      return row;
+    }
+  }
+  throw new UnknownOpError(n.kind, reason ?? `at ${where(n)}`);
+}
+
+class Frame {
+  private readonly env = new Map<Value, unknown>();
+  private readonly refs = new Map<Tensor, number>();
+  private readonly owned = new Set<Tensor>();
+  private readonly live: Liveness;
+
+  constructor(private readonly run: Run, private readonly unit: CompilationUnit, private readonly graph: Graph) {
+    this.live = liveness(graph);
+  }
+
+  execute(args: unknown[]): { value: unknown; survivors: Tensor[] } {
+    let outs: unknown[] = [];
+    try {
+      if (args.length !== this.graph.inputs.length) {
+        throw new ScriptRuntimeError(`expected ${this.graph.inputs.length} arguments, got ${args.length}`, 'builtins.TypeError', '');
+      }
+      outs = this.block(this.graph.block, args);
+    } catch (err) {
+      this.finish([], args);
+      throw err;
+    }
+    const survivors = this.finish(outs, args);
+    return { value: outs.length === 1 ? outs[0] : outs, survivors };
+  }
+
+  /** Frees what the frame owns unless an output (or, if it escaped, an input) reaches it. */
+  private finish(outs: unknown[], args: unknown[]): Tensor[] {
+    const keep = reachable(outs, new Set());
+    let fromInputs: Set<Tensor> | null = null;
+    const survivors: Tensor[] = [];
+    for (const t of this.owned) {
+      if (keep.has(t)) { survivors.push(t); continue; }
+      if (this.run.escaped.has(t)) {
+        fromInputs ??= reachable(args, new Set());
+        if (fromInputs.has(t)) { survivors.push(t); continue; }
+      }
+      this.run.escaped.delete(t);
+      t.dispose();
+    }
+    this.owned.clear();
+    return survivors;
+  }
+
+  private get(v: Value): unknown {
+    if (!this.env.has(v)) throw new ScriptRuntimeError(`value %${v.debugName()} is used before it is defined`, null, where(v.node()));
+    return this.env.get(v);
+  }
+
+  private bind(v: Value, x: unknown): void {
+    this.env.set(v, x);
+    if (x instanceof Tensor) this.refs.set(x, (this.refs.get(x) ?? 0) + 1);
+  }
+
+  private release(x: unknown): void {
+    if (!(x instanceof Tensor)) return;
+    const n = (this.refs.get(x) ?? 1) - 1;
+    if (n > 0) { this.refs.set(x, n); return; }
+    this.refs.delete(x);
+    if (this.owned.has(x) && !this.run.escaped.has(x)) {
+      this.owned.delete(x);
+      x.dispose();
+    }
+  }
+
+  private kill(vs: readonly Value[] | undefined): void {
+    if (!vs) return;
+    for (const v of vs) {
+      const x = this.env.get(v);
+      this.env.delete(v);
+      this.release(x);
+    }
+  }
+
+  private hold(xs: readonly unknown[]): void {
+    for (const x of xs) if (x instanceof Tensor) this.refs.set(x, (this.refs.get(x) ?? 0) + 1);
+  }
+
+  /** Runs a block; its outputs come back held (the caller binds them, then releases the hold). */
+  private block(b: Block, inputs: readonly unknown[], release: readonly unknown[] = []): unknown[] {
+    b.inputs.forEach((p, i) => this.bind(p, inputs[i]));
+    release.forEach((x) => this.release(x));
+    this.kill(this.live.unusedParams.get(b));
+    for (const n of b.nodes()) {
+      this.node(n);
+      this.kill(this.live.afterNode.get(n));
+    }
+    const outs = b.outputs.map((v) => this.get(v));
+    this.hold(outs);
+    this.kill(this.live.atReturn.get(b));
+    return outs;
+  }
+
+  private bindOutputs(n: Node, xs: readonly unknown[]): void {
+    n.outputs.forEach((o, i) => this.bind(o, xs[i]));
+  }
+
+  private escape(x: unknown): void {
+    containedTensors(x, (t) => this.run.escaped.add(t));
+  }
+
+  private adopt(ts: readonly Tensor[]): void {
+    for (const t of ts) this.owned.add(t);
+  }
+
+  private node(n: Node): void {
+    const ins = () => n.inputs.map((v) => this.get(v));
+    switch (n.kind) {
+      case 'prim::Constant': return this.bind(n.output(), this.constant(n.output()));
+      case 'prim::If': {
+        const outs = this.block(n.blocks[this.get(n.input(0)) ? 0 : 1], []);
+        this.bindOutputs(n, outs);
+        outs.forEach((x) => this.release(x));
+        return;
+      }
+      case 'prim::Loop': return this.loop(n);
+      case 'prim::GetAttr': return this.bind(n.output(), (this.get(n.input(0)) as ScriptObject).getattr(n.getAttr('name', 's')));
+      case 'prim::SetAttr': {
+        const v = this.get(n.input(1));
+        this.escape(v);
+        (this.get(n.input(0)) as ScriptObject).setattr(n.getAttr('name', 's'), v);
+        return;
+      }
+      case 'prim::CallMethod': case 'prim::CallFunction': return this.call(n, ins());
+      case 'prim::TupleConstruct': case 'prim::ListConstruct': {
+        const xs = ins();
+        this.escape(xs);
+        return this.bind(n.output(), xs);
+      }
+      case 'prim::DictConstruct': {
+        const xs = ins();
+        this.escape(xs);
+        const m = new Map();
+        for (let i = 0; i < xs.length; i += 2) m.set(xs[i], xs[i + 1]);
+        return this.bind(n.output(), m);
+      }
+      case 'prim::TupleUnpack': case 'prim::ListUnpack': {
+        const xs = this.get(n.input(0)) as unknown[];
+        if (xs.length !== n.outputs.length) throw new ScriptRuntimeError(`expected ${n.outputs.length} values to unpack, got ${xs.length}`, 'builtins.ValueError', where(n));
+        return this.bindOutputs(n, xs);
+      }
+      case 'prim::TupleIndex': {
+        const [t, i] = ins() as [unknown[], number];
+        return this.bind(n.output(), t[i < 0 ? i + t.length : i]);
+      }
+      case 'prim::unchecked_cast': return this.bind(n.output(), this.get(n.input(0)));
+      case 'aten::_unwrap_optional': case 'prim::unchecked_unwrap_optional': {
+        const x = this.get(n.input(0));
+        if (x === null) throw new ScriptRuntimeError('Unwrapping null optional', 'builtins.AssertionError', where(n));
+        return this.bind(n.output(), x);
+      }
+      case 'prim::Uninitialized': return this.bind(n.output(), null);
+      case 'prim::RaiseException': {
+        const [msg, cls] = ins() as [string, string | null];
+        throw new ScriptRuntimeError(msg, cls ?? 'builtins.Exception', where(n));
+      }
+      case 'prim::Print': {
+        console.log(ins().map(pyStr).join(' '));
+        return;
+      }
+      case 'prim::isinstance': {
+        const x = this.get(n.input(0));
+        return this.bind(n.output(), n.getAttr('types', 'tys').some((t) => isInstance(x, t)));
+      }
+      case 'prim::CreateObject': {
+        const t = n.output().type;
+        const cls = t.kind === 'Class' ? ((t.cls as ClassInfo | undefined) ?? this.unit.getClass(t.name)) : null;
+        if (!cls) throw new ScriptRuntimeError(`cannot create an object of type ${t.kind}`, null, where(n));
+        return this.bind(n.output(), createObject(cls));
+      }
+    }
+    this.op(n, ins());
+  }
+
+  private constant(v: Value): unknown {
+    const c = constantValue(v);
+    if (typeof c === 'bigint') return Number(c);
+    if (c !== null && typeof c === 'object' && !Array.isArray(c)) {
+      const t = tensorOfConst(c);
+      if (!t) throw new ScriptRuntimeError('tensor constant has no data', null, where(v.node()));
+      return t;
+    }
+    if (Array.isArray(c)) return c.map((x) => (typeof x === 'bigint' ? Number(x) : x));
+    return c === undefined ? null : c;
+  }
+
+  private loop(n: Node): void {
+    const maxTrip = Number(this.get(n.input(0)));
+    let cond = this.get(n.input(1)) as boolean;
+    let vals = n.inputs.slice(2).map((v) => this.get(v));
+    let held: unknown[] = [];
+    const body = n.blocks[0];
+    for (let i = 0; cond && i < maxTrip; i++) {
+      const outs = this.block(body, [i, ...vals], held);
+      cond = outs[0] as boolean;
+      vals = outs.slice(1);
+      held = outs;
+    }
+    this.bindOutputs(n, vals);
+    held.forEach((x) => this.release(x));
+  }
+
+  private call(n: Node, args: unknown[]): void {
+    const name = n.getAttr('name', 's');
+    let fn: ScriptFunction | null | undefined;
+    if (n.kind === 'prim::CallMethod') {
+      const obj = args[0];
+      fn = obj instanceof ScriptObject ? obj.cls.method(name) : null;
+      if (!fn) throw new ScriptRuntimeError(`object has no method '${name}'`, 'builtins.AttributeError', where(n));
+    } else {
+      fn = this.unit.getFunction(name);
+      if (!fn) throw new UnknownOpError(name, `function not found, at ${where(n)}`);
+    }
+    const { value, survivors } = callFunction(this.run, fn, args);
+    this.adopt(survivors);
+    survivors.forEach((t) => this.run.created.add(t));
+    this.bind(n.output(), value);
+  }
+
+  private op(n: Node, args: unknown[]): void {
+    const row = rowOf(n);
+    for (const i of dtypeArgs(row)) if (typeof args[i] === 'number') args[i] = SCALAR_TYPE[args[i] as number] ?? args[i];
+    const inputs = new Set<Tensor>();
+    for (const a of args) containedTensors(a, (t) => inputs.add(t));
+    if (row.parsed.mutates) for (const a of args.slice(1)) this.escape(a);
+    let result: unknown;
+    try {
+      result = row.impl(...args);
+    } catch (err) {
+      if (err instanceof Error && !err.message.includes(' (at ')) err.message += ` (at ${where(n)})`;
+      throw err;
+    }
+    const outs = n.outputs.length === 1 ? [result] : n.outputs.length === 0 ? [] : (result as unknown[]);
+    for (const x of outs) {
+      containedTensors(x, (t, nested) => {
+        if (inputs.has(t) || this.run.created.has(t)) return;
+        this.run.created.add(t);
+        this.owned.add(t);
+        if (nested) this.run.escaped.add(t);
+      });
+    }
+    this.bindOutputs(n, outs);
+  }
+}
+
+function isInstance(x: unknown, t: JitType): boolean {
+  switch (t.kind) {
+    case 'Tensor': return x instanceof Tensor;
+    case 'NoneType': return x === null;
+    case 'int': case 'float': return typeof x === 'number';
+    case 'bool': return typeof x === 'boolean';
+    case 'str': return typeof x === 'string';
+    case 'List': case 'Tuple': return Array.isArray(x);
+    case 'Dict': return x instanceof Map;
+    case 'Optional': return x === null || isInstance(x, t.elem);
+    case 'Class': return x instanceof ScriptObject && x.cls.qualname === t.name;
+    case 'Any': return true;
+    default: return false;
+  }
+}

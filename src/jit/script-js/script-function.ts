@@ -1,0 +1,43 @@
+// What trace() and script() return: a callable that runs the optimized graph, with `.graph`
+// (after the pipeline), `.graphBeforePasses` and `.code` (the TorchScript text of the graph).
+import type { Graph } from '../ir.js';
+import { printGraph } from '../printer.js';
+import { pythonPrint } from '../python-print.js';
+import { optimize } from '../pipeline.js';
+
+export interface ScriptFunctionOptions {
+  /** The module (for `self`) when the graph is a method. */
+  self?: object | null;
+  /** Run the optimization pipeline (default true). */
+  optimize?: boolean;
+}
+
+export interface ScriptFunction {
+  (...args: any[]): any;
+  /** The graph that runs: after the optimization passes. */
+  readonly graph: Graph;
+  /** The graph as the frontend emitted it. */
+  readonly graphBeforePasses: Graph;
+  /** TorchScript source of the graph (PyTorch's `.code`). */
+  readonly code: string;
+  /** The printed graph (`str(fn.graph)`). */
+  graphText(): string;
+}
+
+export function makeScriptFunction(name: string, graph: Graph, opts: ScriptFunctionOptions,
+  run: (g: Graph, args: unknown[]) => unknown): ScriptFunction {
+  const optimized = opts.optimize === false ? graph : optimize(graph.copy());
+  const self = opts.self ?? null;
+  const fn = function (...args: unknown[]) {
+    return run(optimized, self ? [self, ...args] : args);
+  };
+  Object.defineProperty(fn, 'name', { value: name });
+  let code: string | null = null;
+  Object.defineProperties(fn, {
+    graph: { value: optimized },
+    graphBeforePasses: { value: graph },
+    code: { get: () => (code ??= pythonPrint(optimized, name, self !== null)) },
+    graphText: { value: () => printGraph(optimized) },
+  });
+  return fn as ScriptFunction;
+}
