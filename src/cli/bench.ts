@@ -8,7 +8,7 @@ import { load } from './run.js';
 export const HELP = `usage: torchwick bench MODEL.pt [--input X.npy]... [--arg VALUE]... [--runs N] [--json]
 
 Times loading, the first forward and N more (default 10): min, median and max.
---json prints one JSON line instead.`;
+--json ends the output with one JSON line of the timings.`;
 
 export async function run(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { values: ['input', 'arg', 'runs'], switches: ['help', 'json'] });
