@@ -23,8 +23,9 @@ import {
 }
 // @ts-ignore: decorator
 @inline function paddedW(p: usize): i32 {
+  // direct reads whole 8-pixel blocks; im2col's stride-2 vector gather reads one float past a block.
   const ow = geti(p, SW) == 1 ? (geti(p, OW) + 7) & ~7 : geti(p, OW);
-  return max(geti(p, W) + geti(p, PW), (ow - 1) * geti(p, SW) + (geti(p, KW) - 1) * geti(p, DW) + 1);
+  return max(geti(p, W) + geti(p, PW), (ow - 1) * geti(p, SW) + (geti(p, KW) - 1) * geti(p, DW) + 2);
 }
 
 /** Scratch floats f32_conv2d_gemm_wasmsimd needs for the params block p. */
@@ -111,17 +112,36 @@ function pointwise(k: i32, hw: i32, cout: i32, cb: i32, x: usize, a: usize, bias
 }
 
 // Panels [np/8][K][8] of the im2col matrix for output pixels p0 .. p0 + np (past the end: pixel p0).
+// 8 pixels of one output row at stride 1 or 2 are 8 (or every other of 16) consecutive floats:
+// copied by vector loads; blocks that wrap to the next row are gathered one float at a time.
 function gatherPanels(xp: usize, wp: i32, sh: i32, sw: i32, ow: i32, p0: i32, np: i32, offsets: usize, k: i32, out: usize): void {
+  const kEnd = offsets + (<usize>k << 2);
   for (let j0 = 0; j0 < np; j0 += 8) {
-    const panel = out + (<usize>j0 * <usize>k << 2);
+    let dst = out + (<usize>j0 * <usize>k << 2);
+    const oy = (p0 + j0) / ow, ox = p0 + j0 - oy * ow;
+    const base = xp + ((<usize>(oy * sh) * <usize>wp + <usize>(ox * sw)) << 2);
+    if (j0 + 8 <= np && ox + 8 <= ow && sw <= 2) {
+      for (let o = offsets; o < kEnd; o += 4) {
+        const q = base + <usize>load<u32>(o);
+        if (sw == 1) {
+          v128.store(dst, v128.load(q));
+          v128.store(dst, v128.load(q, 16), 16);
+        } else {
+          v128.store(dst, i32x4.shuffle(v128.load(q), v128.load(q, 16), 0, 2, 4, 6));
+          v128.store(dst, i32x4.shuffle(v128.load(q, 32), v128.load(q, 48), 0, 2, 4, 6), 16);
+        }
+        dst += 32;
+      }
+      continue;
+    }
     for (let j = 0; j < 8; j++) {
       const px = p0 + (j0 + j < np ? j0 + j : 0);
-      const oy = px / ow, ox = px - oy * ow;
-      const base = xp + ((<usize>(oy * sh) * <usize>wp + <usize>(ox * sw)) << 2);
-      let dst = panel + (<usize>j << 2);
-      for (let kk = 0; kk < k; kk++) {
-        store<f32>(dst, load<f32>(base + <usize>load<u32>(offsets + (<usize>kk << 2))));
-        dst += 32;
+      const y = px / ow, x = px - y * ow;
+      const at = xp + ((<usize>(y * sh) * <usize>wp + <usize>(x * sw)) << 2);
+      let d = dst + (<usize>j << 2);
+      for (let o = offsets; o < kEnd; o += 4) {
+        store<f32>(d, load<f32>(at + <usize>load<u32>(o)));
+        d += 32;
       }
     }
   }

@@ -87,12 +87,22 @@ export function runBackward(roots: Tensor[], grads: Tensor[], opts: Options = {}
         // A rule may pass a gradient through unchanged; only the others are done with.
         const passed = new Set(out.flat());
         inGrads.forEach((g) => g && !passed.has(g) && g.dispose());
+        // Each edge owns the gradient it is given: a tensor a rule returns for several edges is
+        // copied for all but its last use.
+        const pairs: [Edge, Tensor][] = [];
         node.next.forEach((e, i) => {
           const g = out[i];
-          if (Array.isArray(e)) e.forEach((ee, k) => ee && (g as (Tensor | null)[])?.[k] && put(ee, (g as Tensor[])[k]));
-          else if (e && g) put(e, g as Tensor);
-          else if (g && !Array.isArray(g)) (g as Tensor).dispose();
+          if (Array.isArray(e)) e.forEach((ee, k) => ee && (g as (Tensor | null)[])?.[k] && pairs.push([ee, (g as Tensor[])[k]]));
+          else if (e && g && !Array.isArray(g)) pairs.push([e, g]);
         });
+        const uses = new Map<Tensor, number>();
+        for (const [, g] of pairs) uses.set(g, (uses.get(g) ?? 0) + 1);
+        for (const [e, g] of pairs) {
+          const left = uses.get(g)! - 1;
+          uses.set(g, left);
+          put(e, left > 0 ? callOp('aten::clone', [g]) : g);
+        }
+        for (const g of out.flat()) if (g && !uses.has(g)) g.dispose();
         if (!opts.retainGraph) node.release();
       }
       for (const e of node.next.flat()) {

@@ -1,5 +1,5 @@
 // `torchwick graph`: prints a method's IR as PyTorch prints it.
-import type { Graph } from '../jit/ir.js';
+import { optimize } from '../jit/pipeline.js';
 import { printGraph } from '../jit/printer.js';
 import { parseArgs, UsageError } from './args.js';
 import { loadModel } from './model.js';
@@ -20,10 +20,7 @@ export async function run(argv: string[]): Promise<number> {
   const method = args.get('method') ?? 'forward';
   const { module } = await loadModel(path);
   if (!module.cls.method(method)) throw new UsageError(`the model has no method '${method}' (it has: ${[...module.cls.methods.keys()].join(', ')})`);
-  // Note [Optimised graphs]: ScriptModule.optimizedGraphOf is the executor's graph once the pass
-  // pipeline exists; until then both views are the compiled graph.
-  const optimized = (module as { optimizedGraphOf?: (m: string) => Graph }).optimizedGraphOf;
-  const g = !args.switches.has('before-passes') && optimized ? optimized.call(module, method) : module.graphOf(method);
-  process.stdout.write(printGraph(g));
+  const g = module.graphOf(method);
+  process.stdout.write(printGraph(args.switches.has('before-passes') ? g : optimize(g.copy())));
   return 0;
 }

@@ -53,10 +53,13 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// The engine's and the jit's errors are named classes; a plain JS error is a bug in torchwick.
+const JS_ERRORS = new Set(['Error', 'TypeError', 'ReferenceError', 'RangeError', 'SyntaxError']);
+
 /** One line for user mistakes and typed errors; a stack only for bugs. */
 function describe(e: unknown): string {
   const err = e as Error;
   if (e instanceof UsageError || (e as Error)?.name === 'UnsupportedOpsError') return err.message;
-  const known = e instanceof TorchwickError || /Error$/.test(err?.name ?? '');
+  const known = e instanceof TorchwickError || (/Error$/.test(err?.name ?? '') && !JS_ERRORS.has(err.name));
   return known ? `${err.name}: ${err.message.split('\n')[0]}` : String(err?.stack ?? e);
 }

@@ -1,7 +1,7 @@
 // What every model command shares: reading a .pt archive, loading it with the jit, the ops it
 // uses (checked against the op table before anything runs), forward's arguments and outputs.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import type { ScriptModule } from '../jit/module.js';
+import { load, type ScriptModule } from '../jit/index.js';
 import { allNodes } from '../jit/ir.js';
 import { OP_TABLE } from '../ops/index.js';
 import { Tensor } from '../sdk/tensor.js';
@@ -16,22 +16,12 @@ export function readUserFile(path: string, what: string): Uint8Array {
   return readFileSync(path);
 }
 
-// Note [CLI and the jit API]: the CLI uses only the jit's public API (`load`, ScriptModule's
-// `forward`, `graph`, `graphOf`); it is imported by name at run time so the CLI builds and its
-// other commands run while src/jit/index.ts is being written.
-const JIT_API = '../jit/index.js';
-
-interface JitApi { load(src: Uint8Array | string): ScriptModule | Promise<ScriptModule> }
-
 export interface LoadedModel { module: ScriptModule; bytes: number; loadMs: number }
 
 export async function loadModel(path: string): Promise<LoadedModel> {
   const data = readUserFile(path, 'model');
-  const jit: JitApi = await import(JIT_API).catch(() => {
-    throw new UsageError('this build of torchwick has no TorchScript loader (src/jit/index.ts)');
-  });
   const t0 = performance.now();
-  const module = await jit.load(data);
+  const module = await load(data);
   return { module, bytes: data.length, loadMs: performance.now() - t0 };
 }
 

@@ -145,7 +145,7 @@ async function compileSource(src: WasmSource | undefined): Promise<WebAssembly.M
   if (src instanceof ArrayBuffer) src = new Uint8Array(src);
   if (src instanceof Uint8Array) {
     checkMagic(src, 'torchwick.wasm');
-    return WebAssembly.compile(src);
+    return WebAssembly.compile(src as BufferSource);
   }
   if (typeof src === 'string' || src instanceof URL) {
     const url = src;

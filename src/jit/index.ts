@@ -43,3 +43,11 @@ export { ScriptModule, ScriptObject } from './module.js';
 export { ScriptRuntimeError } from './runtime/errors.js';
 export { ScriptCompileError } from './compile/errors.js';
 export { TorchScriptSyntaxError } from './frontend/error.js';
+// JavaScript frontends: trace a function or module, script a function's or module's source.
+import { trace, type TraceOptions } from './trace/trace.js';
+import { script, type ScriptOptions } from './script-js/script.js';
+Object.assign(jit, { trace, script });
+export { trace, script, type TraceOptions, type ScriptOptions };
+export type { ScriptFunction as TracedFunction } from './script-js/script-function.js';
+export { TracingError } from './trace/errors.js';
+export { ScriptError, ScriptSyntaxError } from './script-js/errors.js';

@@ -58,7 +58,7 @@ const ALGORITHMS: Record<ConvAlgorithm, Algorithm> = {
     packedSize: (g) => k().winograd_6x3_packed_size(g.cout, g.cin),
     pack: (g, w, out) => k().f32_winograd_6x3_pack_weights(w, g.cout, g.cin, out),
     // V and M chunks (64 frequencies x tiles x channels) of about 1 MiB together: near the L2 cache.
-    chunk: (g) => Math.min(roundDown8((1 << 21) / (256 * (g.cin + g.cout))), (Math.ceil(g.oh / 6) * Math.ceil(g.ow / 6) + 7) & ~7),
+    chunk: (g) => Math.min(roundDown8(((globalThis as any).__SH ?? 1 << 20) / (256 * (g.cin + g.cout))), (Math.ceil(g.oh / 6) * Math.ceil(g.ow / 6) + 7) & ~7),
     scratchSize: (d) => k().winograd_6x3_scratch_size(d),
     run: (d) => k().f32_conv2d_winograd_6x3_wasmsimd(d),
   },

@@ -34,8 +34,8 @@ function ints(t: Tensor): Float64Array {
   return out;
 }
 
-function indexInts(op: string, index: Tensor, what = 'index'): Float64Array {
-  if (index.dtype !== 'int64' && index.dtype !== 'int32') throw new DTypeError(op, `${op.slice(6)}(): Expected dtype int32/int64 for ${what}`);
+function indexInts(op: string, index: Tensor): Float64Array {
+  if (index.dtype !== 'int64' && index.dtype !== 'int32') throw new DTypeError(op, `${op.slice(6)}(): Expected dtype int32/int64 for index`);
   return ints(index);
 }
 

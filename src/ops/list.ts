@@ -153,5 +153,8 @@ export const LIST_OPS: OpDef[] = [
   { schema: 'aten::join(str self, str[] values) -> str', tags: L, impl: (sep: string, l: string[]) => l.join(sep) },
   { schema: 'aten::lower(str self) -> str', tags: L, impl: (s: string) => s.toLowerCase() },
   { schema: 'aten::startswith(str self, str substr, int start=0, int end=-1) -> bool', tags: L, impl: (s: string, p: string, a: number, e: number) => (e === -1 ? s.slice(a) : s.slice(a, e)).startsWith(p) },
+  { schema: 'aten::dict.str((str, tVal)[] inputs) -> Dict(str, tVal)', tags: L, impl: (kv: [unknown, unknown][]) => new Map(kv) },
+  { schema: 'aten::dict.int((int, tVal)[] inputs) -> Dict(int, tVal)', tags: L, impl: (kv: [unknown, unknown][]) => new Map(kv) },
+  { schema: 'aten::dict.Dict_str(Dict(str, t)(a) self) -> Dict(str, t)', tags: L, impl: (d: Dict) => new Map(d) },
   ...DICT_KEYS.flatMap((k) => DICT_ROWS[k]),
 ];

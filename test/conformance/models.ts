@@ -27,6 +27,9 @@ const NETWORK = /^(transformer_net|mobilenet|squeezenet|maskrcnn)/;
 /** Cases whose listed outputs beyond the first are gradients (a later task). */
 const FORWARD_ONLY = new Set(['iou_scripted']);
 
+/** A copy: Node's Buffer may be a view into a shared pool, which npy readers must not see. */
+const readBytes = (p: string) => new Uint8Array(readFileSync(p));
+
 /** A manifest input's Python repr as a JS value (`3`, `2.5`, `True`, `[1, 2]`). */
 function parseRepr(s: string): unknown {
   if (s === 'True' || s === 'False') return s === 'True';
@@ -78,10 +81,10 @@ function runCase(c: Case): { ok: boolean; line: string } {
   const inputs: unknown[] = [];
   let k = 0;
   for (const spec of c.inputs ?? []) {
-    if (spec === 'tensor') inputs.push(tensorFromNpy(readFileSync(`${base}.input${k++}.npy`)));
+    if (spec === 'tensor') inputs.push(tensorFromNpy(readBytes(`${base}.input${k++}.npy`)));
+    else if (spec === '[tensor]') inputs.push([tensorFromNpy(readBytes(`${base}.input${k++}.npy`))]);
     else inputs.push(parseRepr(spec));
   }
-  if (c.call?.includes('[input0]')) inputs.push([tensorFromNpy(readFileSync(`${base}.input0.npy`))]);
   const before = engine().stats().bytesLive;
   const result = module.forward(...inputs);
   const outs = flatten(result);
@@ -90,7 +93,7 @@ function runCase(c: Case): { ok: boolean; line: string } {
   for (let i = 0; i < n; i++) {
     const file = `${base}.output${i}.npy`;
     if (!existsSync(file)) return { ok: false, line: `missing ${file}` };
-    const r = compare(outs[i], readNpy(readFileSync(file)) as never, NETWORK.test(c.name));
+    const r = compare(outs[i], readNpy(readBytes(file)) as never, NETWORK.test(c.name));
     worst = Math.max(worst, r.err);
     if (!r.ok) { ok = false; why ||= r.why ?? `output ${i} error ${r.err.toExponential(3)}`; }
   }

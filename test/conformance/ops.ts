@@ -48,6 +48,8 @@ function decode(v: any): any {
 
 /** The PyTorch callable: torch.nn.functional.X, torch.X, or the Tensor method X. */
 function resolve(op: string, input: any): (...a: any[]) => any {
+  // OpInfo's embedding is `lambda weight, idx: F.embedding(idx, weight)`.
+  if (op === 'nn.functional.embedding') return (weight: Tensor, idx: Tensor, ...rest: any[]) => torch.nn.functional.embedding(idx, weight, ...rest);
   if (op.startsWith('nn.functional.')) {
     const f = torch.nn.functional[op.slice('nn.functional.'.length)];
     if (!f) throw new NotImplemented(`torch.${op}`);

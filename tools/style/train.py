@@ -216,6 +216,7 @@ def main():
     np.save(os.path.join(args.out, "style.output0.npy"), y.numpy())
 
     for n, img in photos.items():
+        img = img[: img.shape[0] // 4 * 4, : img.shape[1] // 4 * 4]  # two stride-2 convs, two x2 upsamples
         with torch.no_grad():
             out = traced(to_chw(img)[None])[0].permute(1, 2, 0).numpy()
         target = stylize(img)

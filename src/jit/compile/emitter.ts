@@ -575,6 +575,8 @@ class Emitter {
     if (e.kind === 'none') return this.const(null, type.kind === 'Optional' ? type : NoneT);
     const v = this.value(e, scope, type);
     if ((v.node().kind === 'prim::ListConstruct' || v.node().kind === 'prim::DictConstruct') && v.node().inputs.length === 0) v.setType(type);
+    // An op we could not resolve has no known type: trust the annotation.
+    if (UNRESOLVED.has(v.node())) v.setType(type);
     if (!isSubtypeOf(v.type, type) && !(v.type.kind === 'int' && type.kind === 'float')) {
       this.fail(`expected a value of type ${typeToPython(type)}, found ${typeToPython(v.type)}`, e.pos);
     }
@@ -739,6 +741,10 @@ class Emitter {
         if (callee.op === 'prim::RaiseException') {
           this.node('prim::RaiseException', all.length > 1 ? all : [...all, this.const(null)], 0);
           return val(this.const(null));
+        }
+        if (callee.op === 'aten::tolist' && callee.self) {
+          // The element type comes from the surrounding annotate(), as in PyTorch.
+          return val(this.node('prim::tolist', [callee.self]).output().setType(hint ?? listType(FloatT)));
         }
         if (callee.op === 'prim::Print') {
           this.node('prim::Print', all, 0);

@@ -33,7 +33,7 @@ function inferNode(n: Node, row: NonNullable<ReturnType<typeof rowOf>>, maxEleme
       elements += (t.sizes as number[]).reduce((a, b) => a * b, 1);
       if (elements > maxElements) return;
       const z = empty(t.sizes as number[], t.dtype as DType);
-      engine().array(z.dtype, z.ptr, z.numel).fill(z.dtype === 'int64' ? 0n as never : 0);
+      (engine().array(z.dtype, z.ptr, z.numel) as { fill(x: unknown): unknown }).fill(z.dtype === 'int64' ? 0n : 0);
       made.push(z);
       values.push(z);
     } else {

@@ -255,6 +255,7 @@ class Frame {
         if (x === null) throw new ScriptRuntimeError('Unwrapping null optional', 'builtins.AssertionError', where(n));
         return this.bind(n.output(), x);
       }
+      case 'prim::tolist': return this.bind(n.output(), (this.get(n.input(0)) as Tensor).toArray());
       case 'prim::Uninitialized': return this.bind(n.output(), null);
       case 'prim::RaiseException': {
         const [msg, cls] = ins() as [string, string | null];

@@ -191,7 +191,7 @@ export class Calls {
     };
     if (field instanceof Tensor) return { kind: 'value', value: getAttr(TensorT) };
     if (field !== null && typeof field === 'object' && typeof field.forward === 'function') {
-      return { kind: 'module', obj: field, value: getAttr(moduleType(field)), path };
+      return { kind: 'module', obj: field, value: getAttr(em.opts.typeOf?.(field) ?? moduleType(field)), path };
     }
     if (field === null || field === undefined) {
       if (prop in m.obj || buffers?.has(prop)) return { kind: 'value', value: em.constant(null) };

@@ -27,6 +27,8 @@ export interface EmitOptions {
   selfType?: JitType;
   /** Scripts a submodule's method (for `this.sub.forward(x)`), returning its graph. */
   scriptMethod?: (obj: object, name: string) => Graph;
+  /** The class type of a module object (holding its scripted methods). */
+  typeOf?: (obj: object) => JitType;
 }
 
 const INT64_MAX = 9223372036854775807n;

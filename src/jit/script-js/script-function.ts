@@ -4,6 +4,7 @@ import type { Graph } from '../ir.js';
 import { printGraph } from '../printer.js';
 import { pythonPrint } from '../python-print.js';
 import { optimize } from '../pipeline.js';
+import { moduleObject, runGraph } from './run-graph.js';
 
 export interface ScriptFunctionOptions {
   /** The module (for `self`) when the graph is a method. */
@@ -24,12 +25,11 @@ export interface ScriptFunction {
   graphText(): string;
 }
 
-export function makeScriptFunction(name: string, graph: Graph, opts: ScriptFunctionOptions,
-  run: (g: Graph, args: unknown[]) => unknown): ScriptFunction {
+export function makeScriptFunction(name: string, graph: Graph, opts: ScriptFunctionOptions = {}): ScriptFunction {
   const optimized = opts.optimize === false ? graph : optimize(graph.copy());
-  const self = opts.self ?? null;
+  const self = opts.self ? moduleObject(opts.self) : null;
   const fn = function (...args: unknown[]) {
-    return run(optimized, self ? [self, ...args] : args);
+    return runGraph(optimized, name, self ? [self, ...args] : args);
   };
   Object.defineProperty(fn, 'name', { value: name });
   let code: string | null = null;

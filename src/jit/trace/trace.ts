@@ -4,7 +4,7 @@
 import { Tensor, tidy } from '../../sdk/tensor.js';
 import type { Value } from '../ir.js';
 import { StrT, TensorT, classType, dictType, tupleType, type JitType } from '../types.js';
-import { ScriptFunction } from '../script-js/script-function.js';
+import { makeScriptFunction, type ScriptFunction } from '../script-js/script-function.js';
 import { paramNames } from '../script-js/parse.js';
 import { describeValue, TracingError } from './errors.js';
 import { TracingState, tensorTypeOf } from './tracer.js';
@@ -42,7 +42,7 @@ export function trace(fnOrModule: ((...args: any[]) => any) | ModuleLike, exampl
     return out;
   });
   disposeNew(result, [args, ...(module ? statePaths(module).keys() : [])]);
-  return new ScriptFunction(fn.name || 'forward', g, { self: module, optimize: opts.optimize });
+  return makeScriptFunction(module ? 'forward' : fn.name || 'traced', g, { self: module, optimize: opts.optimize });
 }
 
 function addInput(state: TracingState, a: unknown, name: string): void {

@@ -5,7 +5,9 @@
 import { setTracer, currentTracer, type OpTracer } from '../../ops/dispatch.js';
 import type { OpRow } from '../../ops/table.js';
 import type { SType } from '../../ops/schema.js';
-import { Tensor } from '../../sdk/tensor.js';
+import { keep, Tensor } from '../../sdk/tensor.js';
+import { contiguous } from '../../ops/exec.js';
+import { RESOLVED_ROWS, constTensorOf } from '../compile/resolved.js';
 import { SCALAR_TYPE_OF, isDType } from '../../sdk/dtype.js';
 import { Graph, type ConstTensor, type Node, type Value } from '../ir.js';
 import { BoolT, FloatT, IntT, NoneT, StrT, TensorT, listType, type JitType, type TensorType } from '../types.js';
@@ -23,9 +25,9 @@ const original = {
   dataSync: Tensor.prototype.dataSync,
 };
 
-/** A snapshot of a tensor's data for a prim::Constant. */
+/** A prim::Constant's description of a snapshot of `t` (a copy the graph keeps alive). */
 export function constTensor(t: Tensor): ConstTensor {
-  return { dtype: t.dtype, shape: [...t.shape], data: original.dataSync.call(t) as ConstTensor['data'] };
+  return constTensorOf(keep(contiguous(t, true)));
 }
 
 export class TracingState implements OpTracer {
@@ -61,6 +63,7 @@ export class TracingState implements OpTracer {
     const n = this.graph.createNode(schema.name, inputs, outs.length);
     if (loc) n.sourceRange = { ...loc, col: 0 };
     this.graph.insertNode(n);
+    RESOLVED_ROWS.set(n, row);
     outs.forEach((o, i) => this.bindOutput(n, n.outputs[i], o));
   }
 
