@@ -1,5 +1,5 @@
 // Convolution as GEMM, Y[Cout x pixels] = W[Cout x K] X[K x pixels], K = Cin*KH*KW, with the
-// weights packed once into 4-row panels (f32_pack_a_4_wasmsimd) and bias + clamp fused into the
+// weights packed once into 4-row panels (f32_gemm_4x8_pack_weights) and bias + clamp fused into the
 // microkernel's store. Three ways to present X's columns, 8 pixels at a time:
 //   1x1, stride 1, no padding: X itself is the matrix; row k is input plane k (no copy).
 //   stride_w 1 ("direct", NNPACK's implicit GEMM): 8 neighbouring output pixels of one row read 8
@@ -35,7 +35,7 @@ export function conv2d_gemm_scratch_size(p: usize): i32 {
   return geti(p, CIN) * paddedH(p) * paddedW(p) + k + (geti(p, SW) == 1 ? 0 : k * geti(p, CHUNK));
 }
 
-/** y = conv2d(x, weights packed by f32_pack_a_4_wasmsimd) + bias, clamped, for the params block p (groups 1). */
+/** y = conv2d(x, weights packed by f32_gemm_4x8_pack_weights) + bias, clamped, for the params block p (groups 1). */
 export function f32_conv2d_gemm_wasmsimd(p: usize): void {
   const n = geti(p, N), cin = geti(p, CIN), h = geti(p, H), w = geti(p, W), cout = geti(p, COUT);
   const kh = geti(p, KH), kw = geti(p, KW), sh = geti(p, SH), sw = geti(p, SW), dh = geti(p, DH), dw = geti(p, DW);

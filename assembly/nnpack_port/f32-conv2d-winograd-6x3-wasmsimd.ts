@@ -23,8 +23,12 @@ const ROW: usize = memory.data(36 * 16, 16);
 // w = B^T d over 8 vectors at src + i * ss, written to dst + i * ds.
 // @ts-ignore: decorator
 @inline function inputTransform8(src: usize, ss: usize, dst: usize, ds: usize): void {
-  const d0 = v128.load(src), d1 = v128.load(src + ss), d2 = v128.load(src + 2 * ss), d3 = v128.load(src + 3 * ss);
-  const d4 = v128.load(src + 4 * ss), d5 = v128.load(src + 5 * ss), d6 = v128.load(src + 6 * ss), d7 = v128.load(src + 7 * ss);
+  inputTransform8v(v128.load(src), v128.load(src + ss), v128.load(src + 2 * ss), v128.load(src + 3 * ss),
+    v128.load(src + 4 * ss), v128.load(src + 5 * ss), v128.load(src + 6 * ss), v128.load(src + 7 * ss), dst, ds);
+}
+
+// @ts-ignore: decorator
+@inline function inputTransform8v(d0: v128, d1: v128, d2: v128, d3: v128, d4: v128, d5: v128, d6: v128, d7: v128, dst: usize, ds: usize): void {
   v128.store(dst, madd(f32x4.sub(d0, d6), sp(5.25), f32x4.sub(d4, d2)));
   v128.store(dst + 7 * ds, madd(f32x4.sub(d7, d1), sp(5.25), f32x4.sub(d3, d5)));
   let t1 = madd(f32x4.add(d2, d6), sp(-4.25), d4);
@@ -163,9 +167,17 @@ function inputChunk(xp: usize, cin: i32, hp: i32, wp: i32, tx: i32, t0: i32, nt:
       const plane = xp + (<usize>ci * <usize>hp * rowBytes);
       for (let r = 0; r < 8; r++) {
         const row = plane + <usize>r * rowBytes;
-        transposeStore(v128.load(row + o0), v128.load(row + o1), v128.load(row + o2), v128.load(row + o3), ROW);
-        transposeStore(v128.load(row + o0, 16), v128.load(row + o1, 16), v128.load(row + o2, 16), v128.load(row + o3, 16), ROW + 64);
-        inputTransform8(ROW, 16, TMP + (<usize>r << 7), 16);
+        // Transpose the 4 tiles' rows (columns 0-3, then 4-7) so that lanes are tiles, in registers.
+        const a0 = v128.load(row + o0), a1 = v128.load(row + o1), a2 = v128.load(row + o2), a3 = v128.load(row + o3);
+        const b0 = v128.load(row + o0, 16), b1 = v128.load(row + o1, 16), b2 = v128.load(row + o2, 16), b3 = v128.load(row + o3, 16);
+        const s0 = i32x4.shuffle(a0, a1, 0, 4, 1, 5), s1 = i32x4.shuffle(a0, a1, 2, 6, 3, 7);
+        const s2 = i32x4.shuffle(a2, a3, 0, 4, 1, 5), s3 = i32x4.shuffle(a2, a3, 2, 6, 3, 7);
+        const u0 = i32x4.shuffle(b0, b1, 0, 4, 1, 5), u1 = i32x4.shuffle(b0, b1, 2, 6, 3, 7);
+        const u2 = i32x4.shuffle(b2, b3, 0, 4, 1, 5), u3 = i32x4.shuffle(b2, b3, 2, 6, 3, 7);
+        inputTransform8v(
+          i32x4.shuffle(s0, s2, 0, 1, 4, 5), i32x4.shuffle(s0, s2, 2, 3, 6, 7), i32x4.shuffle(s1, s3, 0, 1, 4, 5), i32x4.shuffle(s1, s3, 2, 3, 6, 7),
+          i32x4.shuffle(u0, u2, 0, 1, 4, 5), i32x4.shuffle(u0, u2, 2, 3, 6, 7), i32x4.shuffle(u1, u3, 0, 1, 4, 5), i32x4.shuffle(u1, u3, 2, 3, 6, 7),
+          TMP + (<usize>r << 7), 16);
       }
       const dst = vg + (<usize>ci << 5);
       for (let j = 0; j < 8; j++) inputTransform8(TMP + (<usize>j << 4), 128, dst + <usize>j * fStride, 8 * fStride);

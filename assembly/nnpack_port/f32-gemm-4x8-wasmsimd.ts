@@ -91,7 +91,7 @@ export function f32_igemm_4x8_wasmsimd(mr: i32, nc: i32, kc: i32, a: usize, b: u
 }
 
 /** Packs weights [M][K] (row-major) into 4-row panels [ceil(M/4)][K][4], rows past M zero. */
-export function f32_pack_a_4_wasmsimd(m: i32, k: i32, w: usize, out: usize): void {
+export function f32_gemm_4x8_pack_weights(m: i32, k: i32, w: usize, out: usize): void {
   for (let i0 = 0; i0 < m; i0 += 4) {
     for (let kk = 0; kk < k; kk++) {
       for (let i = 0; i < 4; i++) {

@@ -4,6 +4,7 @@ import { Tensor, keep, tidy } from '../sdk/tensor.js';
 import { callOp } from '../ops/dispatch.js';
 import { AccumulateGrad, AutogradError, GradNode, type Edge } from './node.js';
 import { withGradMode } from './mode.js';
+import { sumTo } from './calc.js';
 
 const accumulators = new WeakMap<Tensor, AccumulateGrad>();
 
@@ -77,9 +78,12 @@ export function runBackward(roots: Tensor[], grads: Tensor[], opts: Options = {}
         const g = inGrads[0];
         if (g) {
           const leaf = node.tensor;
-          const detached = g.shape.join() === leaf.shape.join() ? g : callOp('aten::sum_to_size', [g, leaf.shape]);
-          if (detached !== g) g.dispose();
-          leaf.grad = keep(leaf.grad ? add(leaf.grad, detached) : detached);
+          // .grad is the leaf's own dense tensor (AccumulateGrad clones gradients that are views).
+          const summed = g.shape.join() === leaf.shape.join() ? g : sumTo(g, leaf.shape);
+          const dense = summed.isContiguous() && summed.dtype === leaf.dtype ? summed : callOp('aten::to', [summed, leaf.dtype, false, true]);
+          if (summed !== g && summed !== dense) summed.dispose();
+          if (dense !== g) g.dispose();
+          leaf.grad = keep(leaf.grad ? add(leaf.grad, dense) : dense);
         }
       } else {
         // tidy: the rule's intermediates go; the gradients it returns stay.

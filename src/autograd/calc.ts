@@ -59,7 +59,6 @@ export const onesLike = op('ones_like') as (a: T) => T;
 export const clone = op('clone') as (a: T) => T;
 export const contiguous = op('contiguous') as (a: T) => T;
 export const rsqrt = op('rsqrt') as (a: T) => T;
-export const isnan = op('isnan') as (a: T) => T;
 export const logicalOr = op('logical_or') as (a: T, b: T) => T;
 export const ne = op('ne') as (a: T, b: S) => T;
 /** `a` converted to `dtype` (the backward of a dtype cast). */

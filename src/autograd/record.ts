@@ -35,13 +35,17 @@ export function needsRecording(row: OpRow, args: readonly any[]): boolean {
 
 /** Links the call's outputs into the autograd graph. `savedArgs` are the inputs as they were before the call. */
 export function recordOp(row: OpRow, savedArgs: readonly any[], result: any): void {
+  // An op that returns its input unchanged (contiguous, to, dropout in eval) is the identity: the
+  // tensor keeps its own history (recording it would make a leaf its own descendant).
+  const passThrough = (t: Tensor) => !row.parsed.mutates && savedArgs.includes(t);
   const outputs: Tensor[] = (Array.isArray(result) ? result : [result]).filter((t): t is Tensor => t instanceof Tensor);
+  if (outputs.every(passThrough)) return;
   const differentiable = outputs.filter((t) => isFloating(t.dtype));
   if (!differentiable.length) return;
   const node: GradNode = row.grad ? new OpNode(row, savedArgs, outputs) : new NotImplementedNode(row.parsed.name);
   node.next = savedArgs.map((a) => (a instanceof Tensor ? edgeOf(a) : Array.isArray(a) && a.some((x) => x instanceof Tensor) ? a.map((x) => (x instanceof Tensor ? edgeOf(x) : null)) : null));
   outputs.forEach((t, i) => {
-    if (!isFloating(t.dtype)) return;
+    if (!isFloating(t.dtype) || passThrough(t)) return;
     t.requiresGrad = true;
     t.gradFn = node;
     t.outputNr = i;

@@ -1,5 +1,7 @@
-// A small argv parser for the CLI: positionals, `--flag value` (repeatable, order kept) and
-// boolean switches. Unknown options are usage errors, reported as one line (exit code 2).
+// User input to the CLI: an argv parser (positionals, repeatable `--flag value` in order, boolean
+// switches) and user-named files. Mistakes are UsageErrors: one line, exit code 2.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
@@ -61,4 +63,11 @@ export function intOption(args: ParsedArgs, name: string, dflt: number, min: num
   const n = Number(s);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got '${s}'`);
   return n;
+}
+
+/** A file the user named: it must exist and be a file. */
+export function readUserFile(path: string, what: string): Uint8Array {
+  if (!existsSync(path)) throw new UsageError(`${what} '${path}' does not exist`);
+  if (!statSync(path).isFile()) throw new UsageError(`${what} '${path}' is not a file`);
+  return readFileSync(path);
 }

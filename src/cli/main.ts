@@ -3,8 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { TorchwickError } from '../sdk/errors.js';
 import { init } from '../engine/engine.js';
-import { UsageError } from './args.js';
-import { readUserFile } from './model.js';
+import { readUserFile, UsageError } from './args.js';
 
 interface Command { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> }
 

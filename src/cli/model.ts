@@ -1,20 +1,12 @@
 // What every model command shares: reading a .pt archive, loading it with the jit, the ops it
 // uses (checked against the op table before anything runs), forward's arguments and outputs.
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import { load, type ScriptModule } from '../jit/index.js';
 import { allNodes } from '../jit/ir.js';
 import { OP_TABLE } from '../ops/index.js';
 import { Tensor } from '../sdk/tensor.js';
 import { tensor } from '../sdk/creation.js';
 import { tensorFromNpy } from '../sdk/npy.js';
-import { UsageError } from './args.js';
-
-/** A file the user named: it must exist and be a file. */
-export function readUserFile(path: string, what: string): Uint8Array {
-  if (!existsSync(path)) throw new UsageError(`${what} '${path}' does not exist`);
-  if (!statSync(path).isFile()) throw new UsageError(`${what} '${path}' is not a file`);
-  return readFileSync(path);
-}
+import { readUserFile, UsageError } from './args.js';
 
 export interface LoadedModel { module: ScriptModule; bytes: number; loadMs: number }
 

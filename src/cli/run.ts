@@ -4,8 +4,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tensorToNpy } from '../sdk/npy.js';
 import { TorchwickError } from '../sdk/errors.js';
-import { parseArgs, UsageError } from './args.js';
-import { checkSupported, flattenOutputs, forwardArgs, loadModel, ms, readUserFile, type LoadedModel } from './model.js';
+import { parseArgs, readUserFile, UsageError } from './args.js';
+import { checkSupported, flattenOutputs, forwardArgs, loadModel, ms, type LoadedModel } from './model.js';
 import { decodeImage, encodePng, imageToTensor, parseRange, tensorToImage } from './image.js';
 import { progress } from './progress.js';
 

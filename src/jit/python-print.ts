@@ -111,6 +111,7 @@ class PythonPrinter {
     const outs = n.outputs.map((o) => this.name(o));
     lines.push(`${pad}if ${this.expr(n.input())}:`);
     n.blocks.forEach((b, i) => {
+      b.outputs.forEach((v, k) => { if (this.ownsOnlyUse(v, b)) this.names.set(v, outs[k]); });
       if (i === 1) lines.push(`${pad}else:`);
       const before = lines.length;
       this.block(b, depth + 1, lines);
@@ -124,7 +125,12 @@ class PythonPrinter {
     const [trip, cond, ...inits] = n.inputs;
     const body = n.blocks[0];
     const outs = n.outputs.map((o) => this.name(o));
-    body.inputs.slice(1).forEach((p, i) => this.names.set(p, outs[i]));
+    body.inputs.slice(1).forEach((p, i) => {
+      this.names.set(p, outs[i]);
+      // The body's new value can take the carried name when the old one is not read after it.
+      const v = body.outputs[i + 1];
+      if (this.ownsOnlyUse(v, body) && p.uses.every((u) => !v.node().isBefore(topIn(u.user, body)))) this.names.set(v, outs[i]);
+    });
     this.assign(outs, inits, pad, lines);
     const isFor = constantValue(cond) === true && constantValue(body.outputs[0]) === true;
     const tripMax = constantValue(trip) === INT64_MAX || constantValue(trip) === Number(INT64_MAX);
@@ -140,6 +146,11 @@ class PythonPrinter {
       this.block(body, depth + 1, lines);
       this.assign([c, ...outs], [...body.outputs], `${pad}  `, lines);
     }
+  }
+
+  /** Whether `v` is made in `b` and used only as its output (so it can be named after the target). */
+  private ownsOnlyUse(v: Value, b: Block): boolean {
+    return v.node().owningBlock === b && v.node().kind !== 'prim::Constant' && v.uses.length === 1 && !this.names.has(v);
   }
 
   /** A `_N` name that belongs to no value (a while loop's condition variable). */
@@ -218,4 +229,11 @@ function isDefault(v: Value, d: unknown): boolean {
   const norm = (x: unknown) => (typeof x === 'bigint' ? Number(x) : x);
   if (Array.isArray(c) && Array.isArray(d)) return c.length === d.length && c.every((x, i) => norm(x) === norm(d[i]));
   return norm(c) === norm(d) || (c === null && d === undefined);
+}
+
+/** The node of block `b` that holds `n` (itself, or the If/Loop it is nested in). */
+function topIn(n: Node, b: Block): Node {
+  let u: Node = n;
+  while (u.owningBlock !== b && u.owningNode()) u = u.owningNode()!;
+  return u;
 }

@@ -9,7 +9,9 @@ import { DTypeError, OpError, ShapeError } from '../sdk/errors.js';
 import { defaultGenerator } from '../sdk/random.js';
 import { contiguous, empty, values } from './exec.js';
 import { gemmF32 } from './linalg.js';
+import { conv2dFast } from './conv-fast.js';
 import type { OpDef } from './table.js';
+import { CONV_BACKWARD_OPS, gradAdaptiveAvgPool2d, gradAdaptiveMaxPool2d, gradAvgPool2d, gradConv, gradConvolution, gradConvolutionMode, gradConvTranspose, gradDropout, gradMaxPool2d, gradMaxPool2dWithIndices } from './conv-grads.js';
 
 const fmt = (s: readonly number[]) => `[${s.join(', ')}]`;
 
@@ -120,6 +122,10 @@ function conv2dChecked(op: string, x: Tensor, w: Tensor, bias: Tensor | null, p:
     throw new OpError(op, `output padding must be smaller than either stride or dilation, but got output_padding_height: ${p.outputPadding[0]} output_padding_width: ${p.outputPadding[1]} stride_height: ${p.stride[0]} stride_width: ${p.stride[1]} dilation_height: ${p.dilation[0]} dilation_width: ${p.dilation[1]}`);
   const [OH, OW] = outputSize(x, w, p);
   if (OH < 1 || OW < 1) throw new ShapeError(op, `Given input size per channel: (${x.shape[2]} x ${x.shape[3]}). Calculated output size per channel: (${OH} x ${OW}). Output size is too small`);
+  // The NNPACK port first (Winograd, 1x1 GEMM, depthwise, implicit GEMM); null when it has no path.
+  const symmetric = p.padBefore.every((v, i) => v === p.padAfter[i]);
+  const fast = !p.transposed && symmetric ? conv2dFast(x, w, bias, p.stride as [number, number], p.padBefore as [number, number], p.dilation as [number, number], p.groups) : null;
+  if (fast) return fast;
   const O = p.transposed ? w.shape[1] * p.groups : w.shape[0];
   const out = empty([N, O, OH, OW], 'float32');
   if (out.numel === 0) return out;
@@ -462,26 +468,27 @@ type T = Tensor;
 type B = Tensor | null;
 
 export const CONV_OPS: OpDef[] = [
-  { schema: 'aten::conv2d(Tensor input, Tensor weight, Tensor? bias=None, SymInt[2] stride=[1, 1], SymInt[2] padding=[0, 0], SymInt[2] dilation=[1, 1], SymInt groups=1) -> Tensor', tags: OPAQUE, impl: (x: T, w: T, b: B, s: Ints, p: Ints, d: Ints, g: number) => convNd('conv2d', 2, x, w, b, s, p, d, g) },
-  { schema: 'aten::conv2d.padding(Tensor input, Tensor weight, Tensor? bias=None, SymInt[2] stride=[1, 1], str padding="valid", SymInt[2] dilation=[1, 1], SymInt groups=1) -> Tensor', tags: OPAQUE, impl: (x: T, w: T, b: B, s: Ints, p: string, d: Ints, g: number) => convNd('conv2d', 2, x, w, b, s, p, d, g) },
-  { schema: 'aten::conv1d(Tensor input, Tensor weight, Tensor? bias=None, SymInt[1] stride=[1], SymInt[1] padding=[0], SymInt[1] dilation=[1], SymInt groups=1) -> Tensor', tags: OPAQUE, impl: (x: T, w: T, b: B, s: Ints, p: Ints, d: Ints, g: number) => convNd('conv1d', 1, x, w, b, s, p, d, g) },
-  { schema: 'aten::conv1d.padding(Tensor input, Tensor weight, Tensor? bias=None, SymInt[1] stride=[1], str padding="valid", SymInt[1] dilation=[1], SymInt groups=1) -> Tensor', tags: OPAQUE, impl: (x: T, w: T, b: B, s: Ints, p: string, d: Ints, g: number) => convNd('conv1d', 1, x, w, b, s, p, d, g) },
-  { schema: 'aten::conv_transpose2d.input(Tensor input, Tensor weight, Tensor? bias=None, SymInt[2] stride=[1, 1], SymInt[2] padding=[0, 0], SymInt[2] output_padding=[0, 0], SymInt groups=1, SymInt[2] dilation=[1, 1]) -> Tensor', tags: OPAQUE, impl: (x: T, w: T, b: B, s: Ints, p: Ints, op: Ints, g: number, d: Ints) => convNd('conv_transpose2d', 2, x, w, b, s, p, d, g, true, op) },
-  { schema: 'aten::conv_transpose1d(Tensor input, Tensor weight, Tensor? bias=None, SymInt[1] stride=[1], SymInt[1] padding=[0], SymInt[1] output_padding=[0], SymInt groups=1, SymInt[1] dilation=[1]) -> Tensor', tags: OPAQUE, impl: (x: T, w: T, b: B, s: Ints, p: Ints, op: Ints, g: number, d: Ints) => convNd('conv_transpose1d', 1, x, w, b, s, p, d, g, true, op) },
-  { schema: 'aten::convolution(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, SymInt[] output_padding, SymInt groups) -> Tensor', tags: OPAQUE, impl: (x: T, w: T, b: B, s: Ints, p: Ints, d: Ints, tr: boolean, op: Ints, g: number) => convolution('aten::convolution', x, w, b, s, p, d, tr, op, g) },
-  { schema: 'aten::_convolution(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, SymInt[] output_padding, SymInt groups, bool benchmark, bool deterministic, bool cudnn_enabled, bool allow_tf32) -> Tensor', tags: OPAQUE, impl: (x: T, w: T, b: B, s: Ints, p: Ints, d: Ints, tr: boolean, op: Ints, g: number) => convolution('aten::_convolution', x, w, b, s, p, d, tr, op, g) },
-  { schema: 'aten::_convolution.deprecated(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, int[] output_padding, SymInt groups, bool benchmark, bool deterministic, bool cudnn_enabled) -> Tensor', tags: OPAQUE, impl: (x: T, w: T, b: B, s: Ints, p: Ints, d: Ints, tr: boolean, op: Ints, g: number) => convolution('aten::_convolution', x, w, b, s, p, d, tr, op, g) },
-  { schema: 'aten::_convolution_mode(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, str padding, SymInt[] dilation, SymInt groups) -> Tensor', tags: OPAQUE, impl: (x: T, w: T, b: B, s: Ints, p: string, d: Ints, g: number) => convolution('aten::_convolution_mode', x, w, b, s, p, d, false, 0, g) },
-  { schema: 'aten::max_pool2d(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> Tensor', tags: OPAQUE, impl: (x: T, k: Ints, s: Ints, p: Ints, d: Ints, c: boolean) => {
+  { schema: 'aten::conv2d(Tensor input, Tensor weight, Tensor? bias=None, SymInt[2] stride=[1, 1], SymInt[2] padding=[0, 0], SymInt[2] dilation=[1, 1], SymInt groups=1) -> Tensor', tags: OPAQUE, grad: gradConv, impl: (x: T, w: T, b: B, s: Ints, p: Ints, d: Ints, g: number) => convNd('conv2d', 2, x, w, b, s, p, d, g) },
+  { schema: 'aten::conv2d.padding(Tensor input, Tensor weight, Tensor? bias=None, SymInt[2] stride=[1, 1], str padding="valid", SymInt[2] dilation=[1, 1], SymInt groups=1) -> Tensor', tags: OPAQUE, grad: gradConv, impl: (x: T, w: T, b: B, s: Ints, p: string, d: Ints, g: number) => convNd('conv2d', 2, x, w, b, s, p, d, g) },
+  { schema: 'aten::conv1d(Tensor input, Tensor weight, Tensor? bias=None, SymInt[1] stride=[1], SymInt[1] padding=[0], SymInt[1] dilation=[1], SymInt groups=1) -> Tensor', tags: OPAQUE, grad: gradConv, impl: (x: T, w: T, b: B, s: Ints, p: Ints, d: Ints, g: number) => convNd('conv1d', 1, x, w, b, s, p, d, g) },
+  { schema: 'aten::conv1d.padding(Tensor input, Tensor weight, Tensor? bias=None, SymInt[1] stride=[1], str padding="valid", SymInt[1] dilation=[1], SymInt groups=1) -> Tensor', tags: OPAQUE, grad: gradConv, impl: (x: T, w: T, b: B, s: Ints, p: string, d: Ints, g: number) => convNd('conv1d', 1, x, w, b, s, p, d, g) },
+  { schema: 'aten::conv_transpose2d.input(Tensor input, Tensor weight, Tensor? bias=None, SymInt[2] stride=[1, 1], SymInt[2] padding=[0, 0], SymInt[2] output_padding=[0, 0], SymInt groups=1, SymInt[2] dilation=[1, 1]) -> Tensor', tags: OPAQUE, grad: gradConvTranspose, impl: (x: T, w: T, b: B, s: Ints, p: Ints, op: Ints, g: number, d: Ints) => convNd('conv_transpose2d', 2, x, w, b, s, p, d, g, true, op) },
+  { schema: 'aten::conv_transpose1d(Tensor input, Tensor weight, Tensor? bias=None, SymInt[1] stride=[1], SymInt[1] padding=[0], SymInt[1] output_padding=[0], SymInt groups=1, SymInt[1] dilation=[1]) -> Tensor', tags: OPAQUE, grad: gradConvTranspose, impl: (x: T, w: T, b: B, s: Ints, p: Ints, op: Ints, g: number, d: Ints) => convNd('conv_transpose1d', 1, x, w, b, s, p, d, g, true, op) },
+  { schema: 'aten::convolution(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, SymInt[] output_padding, SymInt groups) -> Tensor', tags: OPAQUE, grad: gradConvolution, impl: (x: T, w: T, b: B, s: Ints, p: Ints, d: Ints, tr: boolean, op: Ints, g: number) => convolution('aten::convolution', x, w, b, s, p, d, tr, op, g) },
+  { schema: 'aten::_convolution(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, SymInt[] output_padding, SymInt groups, bool benchmark, bool deterministic, bool cudnn_enabled, bool allow_tf32) -> Tensor', tags: OPAQUE, grad: gradConvolution, impl: (x: T, w: T, b: B, s: Ints, p: Ints, d: Ints, tr: boolean, op: Ints, g: number) => convolution('aten::_convolution', x, w, b, s, p, d, tr, op, g) },
+  { schema: 'aten::_convolution.deprecated(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, SymInt[] padding, SymInt[] dilation, bool transposed, int[] output_padding, SymInt groups, bool benchmark, bool deterministic, bool cudnn_enabled) -> Tensor', tags: OPAQUE, grad: gradConvolution, impl: (x: T, w: T, b: B, s: Ints, p: Ints, d: Ints, tr: boolean, op: Ints, g: number) => convolution('aten::_convolution', x, w, b, s, p, d, tr, op, g) },
+  { schema: 'aten::_convolution_mode(Tensor input, Tensor weight, Tensor? bias, SymInt[] stride, str padding, SymInt[] dilation, SymInt groups) -> Tensor', tags: OPAQUE, grad: gradConvolutionMode, impl: (x: T, w: T, b: B, s: Ints, p: string, d: Ints, g: number) => convolution('aten::_convolution_mode', x, w, b, s, p, d, false, 0, g) },
+  { schema: 'aten::max_pool2d(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> Tensor', tags: OPAQUE, grad: gradMaxPool2d, impl: (x: T, k: Ints, s: Ints, p: Ints, d: Ints, c: boolean) => {
     const [out, idx] = maxPool2dWithIndices(x, k, s, p, d, c);
     idx.dispose();
     return out;
   } },
-  { schema: 'aten::max_pool2d_with_indices(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> (Tensor, Tensor)', tags: OPAQUE, impl: maxPool2dWithIndices },
-  { schema: 'aten::avg_pool2d(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None) -> Tensor', tags: OPAQUE, impl: avgPool2d },
-  { schema: 'aten::adaptive_avg_pool2d(Tensor self, SymInt[2] output_size) -> Tensor', tags: OPAQUE, impl: adaptiveAvgPool2d },
-  { schema: 'aten::_adaptive_avg_pool2d(Tensor self, SymInt[2] output_size) -> Tensor', tags: OPAQUE, impl: adaptiveAvgPool2d },
-  { schema: 'aten::adaptive_max_pool2d(Tensor self, int[2] output_size) -> (Tensor, Tensor)', tags: OPAQUE, impl: adaptiveMaxPool2d },
-  { schema: 'aten::dropout(Tensor input, float p, bool train) -> Tensor', tags: ['random'], impl: (x: T, p: number, t: boolean) => dropout('dropout', x, p, t) },
-  { schema: 'aten::feature_dropout(Tensor input, float p, bool train) -> Tensor', tags: ['random'], impl: (x: T, p: number, t: boolean) => dropout('feature_dropout', x, p, t) },
+  { schema: 'aten::max_pool2d_with_indices(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, int[2] dilation=1, bool ceil_mode=False) -> (Tensor, Tensor)', tags: OPAQUE, grad: gradMaxPool2dWithIndices, impl: maxPool2dWithIndices },
+  { schema: 'aten::avg_pool2d(Tensor self, int[2] kernel_size, int[2] stride=[], int[2] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None) -> Tensor', tags: OPAQUE, grad: gradAvgPool2d, impl: avgPool2d },
+  { schema: 'aten::adaptive_avg_pool2d(Tensor self, SymInt[2] output_size) -> Tensor', tags: OPAQUE, grad: gradAdaptiveAvgPool2d, impl: adaptiveAvgPool2d },
+  { schema: 'aten::_adaptive_avg_pool2d(Tensor self, SymInt[2] output_size) -> Tensor', tags: OPAQUE, grad: gradAdaptiveAvgPool2d, impl: adaptiveAvgPool2d },
+  { schema: 'aten::adaptive_max_pool2d(Tensor self, int[2] output_size) -> (Tensor, Tensor)', tags: OPAQUE, grad: gradAdaptiveMaxPool2d, impl: adaptiveMaxPool2d },
+  { schema: 'aten::dropout(Tensor input, float p, bool train) -> Tensor', tags: ['random'], grad: gradDropout, impl: (x: T, p: number, t: boolean) => dropout('dropout', x, p, t) },
+  { schema: 'aten::feature_dropout(Tensor input, float p, bool train) -> Tensor', tags: ['random'], grad: gradDropout, impl: (x: T, p: number, t: boolean) => dropout('feature_dropout', x, p, t) },
+  ...CONV_BACKWARD_OPS,
 ];

@@ -6,6 +6,7 @@ import { OpError } from '../sdk/errors.js';
 import { defaultGenerator, type Generator } from '../sdk/random.js';
 import { cast, contiguous, copyInto, empty, fromValues } from './exec.js';
 import type { OpDef } from './table.js';
+import { gradCastBack, gradCopy, gradFill } from './creation-grads.js';
 
 type Num = number | boolean;
 
@@ -95,20 +96,20 @@ export const CREATION_OPS: OpDef[] = [
   { schema: 'aten::randn_like(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor', tags: ['creation', 'random'], impl: (x: Tensor, dt: DType | null) => random(x.shape, dt ?? x.dtype, normal, null) },
   { schema: 'aten::uniform_(Tensor(a!) self, float from=0., float to=1., *, Generator? generator=None) -> Tensor(a!)', tags: ['random', 'inplace'], impl: (x: Tensor, lo: number, hi: number, g: Generator | null) => fillInPlace(x, (r) => lo + (hi - lo) * r.uniform(), g) },
   { schema: 'aten::normal_(Tensor(a!) self, float mean=0., float std=1., *, Generator? generator=None) -> Tensor(a!)', tags: ['random', 'inplace'], impl: (x: Tensor, m: number, s: number, g: Generator | null) => fillInPlace(x, (r) => m + s * r.normal(), g) },
-  { schema: 'aten::to.dtype(Tensor(a) self, ScalarType dtype, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)', impl: (x: Tensor, dt: DType, _nb: boolean, copy: boolean) => to(x, dt, copy) },
-  { schema: 'aten::to.other(Tensor(a) self, Tensor other, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)', impl: (x: Tensor, o: Tensor, _nb: boolean, copy: boolean) => to(x, o.dtype, copy) },
-  { schema: 'aten::to.device(Tensor(a) self, Device device, ScalarType dtype, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)', impl: (x: Tensor, _d: unknown, dt: DType, _nb: boolean, copy: boolean) => to(x, dt, copy) },
-  { schema: 'aten::to.prim_Device(Tensor(a) self, Device? device, int? dtype=None, bool non_blocking=False, bool copy=False) -> Tensor(b|a)', impl: (x: Tensor, _d: unknown, dt: DType | null, _nb: boolean, copy: boolean) => to(x, dt, copy) },
-  { schema: 'aten::to.prim_dtype(Tensor(a) self, int? dtype=None, bool non_blocking=False, bool copy=False) -> Tensor(b|a)', impl: (x: Tensor, dt: DType | null, _nb: boolean, copy: boolean) => to(x, dt, copy) },
-  { schema: 'aten::type_as(Tensor self, Tensor other) -> Tensor', impl: (x: Tensor, o: Tensor) => to(x, o.dtype, false) },
-  { schema: 'aten::clone(Tensor self, *, MemoryFormat? memory_format=None) -> Tensor', impl: (x: Tensor) => contiguous(x, true) },
-  { schema: 'aten::contiguous(Tensor(a) self, *, MemoryFormat memory_format=0) -> Tensor(a)', tags: ['view'], impl: (x: Tensor) => (x.isContiguous() ? x.asStrided(x.shape, x.strides) : contiguous(x)) },
+  { schema: 'aten::to.dtype(Tensor(a) self, ScalarType dtype, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)', grad: gradCastBack, impl: (x: Tensor, dt: DType, _nb: boolean, copy: boolean) => to(x, dt, copy) },
+  { schema: 'aten::to.other(Tensor(a) self, Tensor other, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)', grad: gradCastBack, impl: (x: Tensor, o: Tensor, _nb: boolean, copy: boolean) => to(x, o.dtype, copy) },
+  { schema: 'aten::to.device(Tensor(a) self, Device device, ScalarType dtype, bool non_blocking=False, bool copy=False, MemoryFormat? memory_format=None) -> Tensor(a)', grad: gradCastBack, impl: (x: Tensor, _d: unknown, dt: DType, _nb: boolean, copy: boolean) => to(x, dt, copy) },
+  { schema: 'aten::to.prim_Device(Tensor(a) self, Device? device, int? dtype=None, bool non_blocking=False, bool copy=False) -> Tensor(b|a)', grad: gradCastBack, impl: (x: Tensor, _d: unknown, dt: DType | null, _nb: boolean, copy: boolean) => to(x, dt, copy) },
+  { schema: 'aten::to.prim_dtype(Tensor(a) self, int? dtype=None, bool non_blocking=False, bool copy=False) -> Tensor(b|a)', grad: gradCastBack, impl: (x: Tensor, dt: DType | null, _nb: boolean, copy: boolean) => to(x, dt, copy) },
+  { schema: 'aten::type_as(Tensor self, Tensor other) -> Tensor', grad: gradCastBack, impl: (x: Tensor, o: Tensor) => to(x, o.dtype, false) },
+  { schema: 'aten::clone(Tensor self, *, MemoryFormat? memory_format=None) -> Tensor', grad: gradCastBack, impl: (x: Tensor) => contiguous(x, true) },
+  { schema: 'aten::contiguous(Tensor(a) self, *, MemoryFormat memory_format=0) -> Tensor(a)', tags: ['view'], grad: gradCastBack, impl: (x: Tensor) => (x.isContiguous() ? x.asStrided(x.shape, x.strides) : contiguous(x)) },
   { schema: 'aten::detach(Tensor(a) self) -> Tensor(a)', tags: ['view', 'nograd'], impl: (x: Tensor) => x.asStrided(x.shape, x.strides) },
-  { schema: 'aten::alias(Tensor(a) self) -> Tensor(a)', tags: ['view'], impl: (x: Tensor) => x.asStrided(x.shape, x.strides) },
-  { schema: 'aten::copy_(Tensor(a!) self, Tensor src, bool non_blocking=False) -> Tensor(a!)', tags: ['inplace'], impl: (x: Tensor, src: Tensor) => copyInto(x, src) },
-  { schema: 'aten::fill_.Scalar(Tensor(a!) self, Scalar value) -> Tensor(a!)', tags: ['inplace'], impl: (x: Tensor, v: Num) => fillWith(x, v) },
-  { schema: 'aten::fill_.Tensor(Tensor(a!) self, Tensor value) -> Tensor(a!)', tags: ['inplace'], impl: (x: Tensor, v: Tensor) => fillWith(x, v.item()) },
-  { schema: 'aten::zero_(Tensor(a!) self) -> Tensor(a!)', tags: ['inplace'], impl: (x: Tensor) => fillWith(x, 0) },
+  { schema: 'aten::alias(Tensor(a) self) -> Tensor(a)', tags: ['view'], grad: gradCastBack, impl: (x: Tensor) => x.asStrided(x.shape, x.strides) },
+  { schema: 'aten::copy_(Tensor(a!) self, Tensor src, bool non_blocking=False) -> Tensor(a!)', tags: ['inplace'], grad: gradCopy, impl: (x: Tensor, src: Tensor) => copyInto(x, src) },
+  { schema: 'aten::fill_.Scalar(Tensor(a!) self, Scalar value) -> Tensor(a!)', tags: ['inplace'], grad: gradFill, impl: (x: Tensor, v: Num) => fillWith(x, v) },
+  { schema: 'aten::fill_.Tensor(Tensor(a!) self, Tensor value) -> Tensor(a!)', tags: ['inplace'], grad: gradFill, impl: (x: Tensor, v: Tensor) => fillWith(x, v.item()) },
+  { schema: 'aten::zero_(Tensor(a!) self) -> Tensor(a!)', tags: ['inplace'], grad: gradFill, impl: (x: Tensor) => fillWith(x, 0) },
 ];
 
 function fillWith(x: Tensor, v: Num): Tensor {

@@ -9,6 +9,7 @@ import { DTypeError, OpError, ShapeError } from '../sdk/errors.js';
 import { broadcastShapes, contiguous, copyInto, empty, numelOf, offsets } from './exec.js';
 import { callOp } from './dispatch.js';
 import type { OpDef } from './table.js';
+import { gradAddmm, gradAddmv, gradBaddbmm, gradBmm, gradDot, gradLinear, gradMatmul, gradMm, gradMv } from './linalg-grads.js';
 
 type Num = number | boolean;
 
@@ -257,13 +258,13 @@ export function linear(x: Tensor, w: Tensor, bias: Tensor | null): Tensor {
 const OPAQUE = ['opaque'] as const;
 
 export const LINALG_OPS: OpDef[] = [
-  { schema: 'aten::mm(Tensor self, Tensor mat2) -> Tensor', tags: OPAQUE, impl: mm },
-  { schema: 'aten::bmm(Tensor self, Tensor mat2) -> Tensor', tags: OPAQUE, impl: bmm },
-  { schema: 'aten::matmul(Tensor self, Tensor other) -> Tensor', tags: OPAQUE, impl: matmul },
-  { schema: 'aten::addmm(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor', tags: OPAQUE, impl: (s: Tensor, a: Tensor, b: Tensor, beta: Num, alpha: Num) => addmm(s, a, b, beta, alpha) },
-  { schema: 'aten::baddbmm(Tensor self, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1) -> Tensor', tags: OPAQUE, impl: (s: Tensor, a: Tensor, b: Tensor, beta: Num, alpha: Num) => baddbmm(s, a, b, beta, alpha) },
-  { schema: 'aten::addmv(Tensor self, Tensor mat, Tensor vec, *, Scalar beta=1, Scalar alpha=1) -> Tensor', tags: OPAQUE, impl: (s: Tensor, m: Tensor, v: Tensor, beta: Num, alpha: Num) => addmv(s, m, v, beta, alpha) },
-  { schema: 'aten::linear(Tensor input, Tensor weight, Tensor? bias=None) -> Tensor', tags: OPAQUE, impl: linear },
-  { schema: 'aten::dot(Tensor self, Tensor tensor) -> Tensor', tags: OPAQUE, impl: dot },
-  { schema: 'aten::mv(Tensor self, Tensor vec) -> Tensor', tags: OPAQUE, impl: (m: Tensor, v: Tensor) => addmv(null, m, v, 0, 1, 'aten::mv') },
+  { schema: 'aten::mm(Tensor self, Tensor mat2) -> Tensor', tags: OPAQUE, grad: gradMm, impl: mm },
+  { schema: 'aten::bmm(Tensor self, Tensor mat2) -> Tensor', tags: OPAQUE, grad: gradBmm, impl: bmm },
+  { schema: 'aten::matmul(Tensor self, Tensor other) -> Tensor', tags: OPAQUE, grad: gradMatmul, impl: matmul },
+  { schema: 'aten::addmm(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor', tags: OPAQUE, grad: gradAddmm, impl: (s: Tensor, a: Tensor, b: Tensor, beta: Num, alpha: Num) => addmm(s, a, b, beta, alpha) },
+  { schema: 'aten::baddbmm(Tensor self, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1) -> Tensor', tags: OPAQUE, grad: gradBaddbmm, impl: (s: Tensor, a: Tensor, b: Tensor, beta: Num, alpha: Num) => baddbmm(s, a, b, beta, alpha) },
+  { schema: 'aten::addmv(Tensor self, Tensor mat, Tensor vec, *, Scalar beta=1, Scalar alpha=1) -> Tensor', tags: OPAQUE, grad: gradAddmv, impl: (s: Tensor, m: Tensor, v: Tensor, beta: Num, alpha: Num) => addmv(s, m, v, beta, alpha) },
+  { schema: 'aten::linear(Tensor input, Tensor weight, Tensor? bias=None) -> Tensor', tags: OPAQUE, grad: gradLinear, impl: linear },
+  { schema: 'aten::dot(Tensor self, Tensor tensor) -> Tensor', tags: OPAQUE, grad: gradDot, impl: dot },
+  { schema: 'aten::mv(Tensor self, Tensor vec) -> Tensor', tags: OPAQUE, grad: gradMv, impl: (m: Tensor, v: Tensor) => addmv(null, m, v, 0, 1, 'aten::mv') },
 ];

@@ -6,6 +6,7 @@ import { isFloating, isIntegral, promoteTypes, type DType } from '../sdk/dtype.j
 import { DTypeError, OpError, ShapeError } from '../sdk/errors.js';
 import { fromValues, mapN, numelOf, values } from './exec.js';
 import type { OpDef } from './table.js';
+import { gradBceWithLogits, gradBinaryCrossEntropy, gradCrossEntropy, gradHuberLoss, gradKlDiv, gradL1Loss, gradMseLoss, gradNllLoss, gradSmoothL1Loss } from './loss-grads.js';
 
 export const REDUCTION = { none: 0, mean: 1, sum: 2 } as const;
 
@@ -198,15 +199,15 @@ function huber(delta: number) {
 const OPAQUE = ['opaque'] as const;
 
 export const LOSS_OPS: OpDef[] = [
-  { schema: 'aten::mse_loss(Tensor self, Tensor target, int reduction=1) -> Tensor', tags: OPAQUE, impl: (x: Tensor, t: Tensor, r: number) => pointwise('aten::mse_loss', [x, t], r, (a, b) => (a - b) * (a - b)) },
-  { schema: 'aten::l1_loss(Tensor self, Tensor target, int reduction=1) -> Tensor', tags: OPAQUE, impl: (x: Tensor, t: Tensor, r: number) => pointwise('aten::l1_loss', [x, t], r, (a, b) => Math.abs(a - b)) },
-  { schema: 'aten::smooth_l1_loss(Tensor self, Tensor target, int reduction=1, float beta=1.) -> Tensor', tags: OPAQUE, impl: (x: Tensor, t: Tensor, r: number, beta: number) => pointwise('aten::smooth_l1_loss', [x, t], r, smoothL1(beta)) },
-  { schema: 'aten::huber_loss(Tensor self, Tensor target, int reduction=1, float delta=1.) -> Tensor', tags: OPAQUE, impl: (x: Tensor, t: Tensor, r: number, delta: number) => pointwise('aten::huber_loss', [x, t], r, huber(delta)) },
-  { schema: 'aten::kl_div(Tensor self, Tensor target, int reduction=1, *, bool log_target=False) -> Tensor', tags: OPAQUE, impl: klDiv },
-  { schema: 'aten::binary_cross_entropy(Tensor self, Tensor target, Tensor? weight=None, int reduction=1) -> Tensor', tags: OPAQUE, impl: binaryCrossEntropy },
-  { schema: 'aten::binary_cross_entropy_with_logits(Tensor self, Tensor target, Tensor? weight=None, Tensor? pos_weight=None, int reduction=1) -> Tensor', tags: OPAQUE, impl: bceWithLogits },
-  { schema: 'aten::nll_loss(Tensor self, Tensor target, Tensor? weight=None, int reduction=1, SymInt ignore_index=-100) -> Tensor', tags: OPAQUE, impl: nllLoss },
-  { schema: 'aten::nll_loss_nd(Tensor self, Tensor target, Tensor? weight=None, int reduction=1, SymInt ignore_index=-100) -> Tensor', tags: OPAQUE, impl: nllLossNd },
-  { schema: 'aten::nll_loss2d(Tensor self, Tensor target, Tensor? weight=None, int reduction=1, SymInt ignore_index=-100) -> Tensor', tags: OPAQUE, impl: nllLoss2d },
-  { schema: 'aten::cross_entropy_loss(Tensor self, Tensor target, Tensor? weight=None, int reduction=1, SymInt ignore_index=-100, float label_smoothing=0.) -> Tensor', tags: OPAQUE, impl: crossEntropy },
+  { schema: 'aten::mse_loss(Tensor self, Tensor target, int reduction=1) -> Tensor', tags: OPAQUE, grad: gradMseLoss, impl: (x: Tensor, t: Tensor, r: number) => pointwise('aten::mse_loss', [x, t], r, (a, b) => (a - b) * (a - b)) },
+  { schema: 'aten::l1_loss(Tensor self, Tensor target, int reduction=1) -> Tensor', tags: OPAQUE, grad: gradL1Loss, impl: (x: Tensor, t: Tensor, r: number) => pointwise('aten::l1_loss', [x, t], r, (a, b) => Math.abs(a - b)) },
+  { schema: 'aten::smooth_l1_loss(Tensor self, Tensor target, int reduction=1, float beta=1.) -> Tensor', tags: OPAQUE, grad: gradSmoothL1Loss, impl: (x: Tensor, t: Tensor, r: number, beta: number) => pointwise('aten::smooth_l1_loss', [x, t], r, smoothL1(beta)) },
+  { schema: 'aten::huber_loss(Tensor self, Tensor target, int reduction=1, float delta=1.) -> Tensor', tags: OPAQUE, grad: gradHuberLoss, impl: (x: Tensor, t: Tensor, r: number, delta: number) => pointwise('aten::huber_loss', [x, t], r, huber(delta)) },
+  { schema: 'aten::kl_div(Tensor self, Tensor target, int reduction=1, *, bool log_target=False) -> Tensor', tags: OPAQUE, grad: gradKlDiv, impl: klDiv },
+  { schema: 'aten::binary_cross_entropy(Tensor self, Tensor target, Tensor? weight=None, int reduction=1) -> Tensor', tags: OPAQUE, grad: gradBinaryCrossEntropy, impl: binaryCrossEntropy },
+  { schema: 'aten::binary_cross_entropy_with_logits(Tensor self, Tensor target, Tensor? weight=None, Tensor? pos_weight=None, int reduction=1) -> Tensor', tags: OPAQUE, grad: gradBceWithLogits, impl: bceWithLogits },
+  { schema: 'aten::nll_loss(Tensor self, Tensor target, Tensor? weight=None, int reduction=1, SymInt ignore_index=-100) -> Tensor', tags: OPAQUE, grad: gradNllLoss, impl: nllLoss },
+  { schema: 'aten::nll_loss_nd(Tensor self, Tensor target, Tensor? weight=None, int reduction=1, SymInt ignore_index=-100) -> Tensor', tags: OPAQUE, grad: gradNllLoss, impl: nllLossNd },
+  { schema: 'aten::nll_loss2d(Tensor self, Tensor target, Tensor? weight=None, int reduction=1, SymInt ignore_index=-100) -> Tensor', tags: OPAQUE, grad: gradNllLoss, impl: nllLoss2d },
+  { schema: 'aten::cross_entropy_loss(Tensor self, Tensor target, Tensor? weight=None, int reduction=1, SymInt ignore_index=-100, float label_smoothing=0.) -> Tensor', tags: OPAQUE, grad: gradCrossEntropy, impl: crossEntropy },
 ];

@@ -1,13 +1,15 @@
 // Normalization rows: batch, instance, layer and group norm. Every one is "statistics over some
 // elements, then (x - mean) * rstd * weight + bias per channel": the data is viewed as [N, C, S]
-// (batch, affine channel, the rest) and each (n, c) picks its statistics slot. Statistics are
-// two-pass in float64, read straight from wasm memory (the reference path of the norm kernels).
+// (batch, affine channel, the rest) and each (n, c) picks its statistics slot. float32 runs on the
+// kernels f32_moments and f32_norm_affine_minmax; other dtypes take the reference loops here
+// (two-pass statistics in float64, read straight from wasm memory).
 import { engine } from '../engine/engine.js';
 import { Tensor } from '../sdk/tensor.js';
 import { isFloating } from '../sdk/dtype.js';
 import { DTypeError, OpError, ShapeError } from '../sdk/errors.js';
 import { contiguous, copyInto, empty, fromValues, numelOf, values, writeValues } from './exec.js';
 import type { OpDef } from './table.js';
+import { gradBatchNorm, gradGroupNorm, gradInstanceNorm, gradLayerNorm } from './norm-grads.js';
 
 const shapeText = (s: readonly number[]) => `[${s.join(', ')}]`;
 
@@ -60,10 +62,11 @@ interface Stats {
  * The one normalization loop: out = (x - mean) * rstd * weight[c] + bias[c] over x seen as
  * [N, C, S], with statistics from `stats` (given the data) in the slot `slot(n, c)`.
  */
-function normalize<T extends Stats>(x: Tensor, N: number, C: number, S: number, stats: (v: ArrayLike<number>) => T, slot: (n: number, c: number) => number, weight: Tensor | null, bias: Tensor | null): { out: Tensor; stats: T } {
+function normalize<T extends Stats>(x: Tensor, N: number, C: number, S: number, stats: (x: Tensor) => T, slot: (n: number, c: number) => number, weight: Tensor | null, bias: Tensor | null): { out: Tensor; stats: T } {
   const w = weight && values(weight), b = bias && values(bias);
-  const [res, st] = withValues(x, (v): [Float64Array, T] => {
-    const st = stats(v);
+  const st = stats(x);
+  if (x.dtype === 'float32') return { out: affineF32(x, N, C, S, st, slot, w, b), stats: st };
+  const res = withValues(x, (v) => {
     const res = new Float64Array(v.length);
     for (let n = 0; n < N; n++)
       for (let c = 0; c < C; c++) {
@@ -72,15 +75,67 @@ function normalize<T extends Stats>(x: Tensor, N: number, C: number, S: number, 
         const shift = (b ? b[c] : 0) - st.mean[k] * scale;
         for (let i = (n * C + c) * S, e = i + S; i < e; i++) res[i] = v[i] * scale + shift;
       }
-    return [res, st];
+    return res;
   });
   return { out: fromValues(x.shape, x.dtype, res), stats: st };
 }
 
+/** Runs `fn(ptr)` with `floats` copied into a temporary block of wasm memory (0 for null). */
+function withF32<R>(floats: (ArrayLike<number> | null)[], fn: (...ptrs: number[]) => R): R {
+  const e = engine();
+  const ptrs = floats.map((f) => (f ? e.alloc(f.length * 4) : 0));
+  try {
+    floats.forEach((f, i) => f && (e.array('float32', ptrs[i], f.length) as Float32Array).set(f));
+    return fn(...ptrs);
+  } finally {
+    ptrs.forEach((q) => q && e.free(q));
+  }
+}
+
+/**
+ * normalize's float32 path: one kernel call over rows of S elements with per-row mean, scale and
+ * bias; when S is 1 and each batch row shares one statistics slot (layer norm), the C channels
+ * are the elements of one row and weight/bias go per element.
+ */
+function affineF32(x: Tensor, N: number, C: number, S: number, st: Stats, slot: (n: number, c: number) => number, w: number[] | null, b: number[] | null): Tensor {
+  const xc = contiguous(x), out = empty(x.shape, 'float32');
+  let perElement = S === 1;
+  for (let n = 0; n < N && perElement; n++) for (let c = 1; c < C && perElement; c++) perElement = slot(n, c) === slot(n, 0);
+  const rows = perElement ? N : N * C, m = new Float64Array(rows), a = new Float64Array(rows), sh = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const n = perElement ? r : Math.floor(r / C), c = perElement ? 0 : r % C, k = slot(n, c);
+    m[r] = st.mean[k];
+    a[r] = st.rstd[k] * (w && !perElement ? w[c] : 1);
+    sh[r] = b && !perElement ? b[c] : 0;
+  }
+  withF32([m, a, sh, perElement ? w : null, perElement ? b : null], (pm, pa, pb, pw, pc) =>
+    engine().k.f32_norm_affine_minmax(xc.ptr, out.ptr, rows, perElement ? C : S, pm, pa, pb, pw, pc, -Infinity, Infinity));
+  if (xc !== x) xc.dispose();
+  return out;
+}
+
+/** channelMoments of x seen as [N, C, S]: per-(n, c) rows by f32_moments for float32, then combined over N. */
+function momentsOf(x: Tensor, N: number, C: number, S: number): Moments {
+  if (x.dtype !== 'float32') return withValues(x, (v) => channelMoments(v, N, C, S));
+  const e = engine(), rows = N * C, xc = contiguous(x), buf = e.alloc(rows * 16);
+  try {
+    e.k.f32_moments(xc.ptr, rows, S, buf, buf + rows * 8);
+    const rm = e.array('float64', buf, rows).slice() as Float64Array, rv = e.array('float64', buf + rows * 8, rows).slice() as Float64Array;
+    if (N === 1) return { mean: rm, var: rv };
+    const mean = new Float64Array(C), vr = new Float64Array(C);
+    for (let k = 0; k < rows; k++) mean[k % C] += rm[k] / N;
+    for (let k = 0; k < rows; k++) vr[k % C] += (rv[k] + (rm[k] - mean[k % C]) ** 2) / N;
+    return { mean, var: vr };
+  } finally {
+    e.free(buf);
+    if (xc !== x) xc.dispose();
+  }
+}
+
 /** Statistics of the data for normalization: mean, biased variance and 1 / sqrt(var + eps). */
 function dataStats(N: number, C: number, S: number, eps: number, clampVar = false) {
-  return (v: ArrayLike<number>) => {
-    const m = channelMoments(v, N, C, S);
+  return (x: Tensor) => {
+    const m = momentsOf(x, N, C, S);
     return { ...m, rstd: m.var.map((q) => 1 / Math.sqrt((clampVar ? Math.max(q, 0) : q) + eps)) };
   };
 }
@@ -203,9 +258,9 @@ function groupNorm(x: Tensor, groups: number, weight: Tensor | null, bias: Tenso
 }
 
 export const NORM_OPS: OpDef[] = [
-  { schema: 'aten::batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps, bool cudnn_enabled) -> Tensor', tags: ['opaque'], impl: batchNorm },
-  { schema: 'aten::native_batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor)', tags: ['opaque'], impl: nativeBatchNorm },
-  { schema: 'aten::instance_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool use_input_stats, float momentum, float eps, bool cudnn_enabled) -> Tensor', tags: ['opaque'], impl: instanceNorm },
-  { schema: 'aten::layer_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight=None, Tensor? bias=None, float eps=1.0000000000000001e-05, bool cudnn_enable=True) -> Tensor', tags: ['opaque'], impl: layerNorm },
-  { schema: 'aten::group_norm(Tensor input, int num_groups, Tensor? weight=None, Tensor? bias=None, float eps=1.0000000000000001e-05, bool cudnn_enabled=True) -> Tensor', tags: ['opaque'], impl: groupNorm },
+  { schema: 'aten::batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps, bool cudnn_enabled) -> Tensor', tags: ['opaque'], grad: gradBatchNorm, impl: batchNorm },
+  { schema: 'aten::native_batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor)', tags: ['opaque'], grad: gradBatchNorm, impl: nativeBatchNorm },
+  { schema: 'aten::instance_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool use_input_stats, float momentum, float eps, bool cudnn_enabled) -> Tensor', tags: ['opaque'], grad: gradInstanceNorm, impl: instanceNorm },
+  { schema: 'aten::layer_norm(Tensor input, SymInt[] normalized_shape, Tensor? weight=None, Tensor? bias=None, float eps=1.0000000000000001e-05, bool cudnn_enable=True) -> Tensor', tags: ['opaque'], grad: gradLayerNorm, impl: layerNorm },
+  { schema: 'aten::group_norm(Tensor input, int num_groups, Tensor? weight=None, Tensor? bias=None, float eps=1.0000000000000001e-05, bool cudnn_enabled=True) -> Tensor', tags: ['opaque'], grad: gradGroupNorm, impl: groupNorm },
 ];

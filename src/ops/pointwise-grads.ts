@@ -4,7 +4,7 @@
 import type { Tensor } from '../sdk/tensor.js';
 import type { GradRule } from '../autograd/node.js';
 import { callOp } from './dispatch.js';
-import { add, sub, mul, div, neg, exp, log, sqrt, sin, cos, sign, sigmoid, tanh, pow, trunc, floor, gt, lt, ge, le, eq, logicalAnd, where, zerosLike, sum, keepWhere, sumTo } from '../autograd/calc.js';
+import { add, sub, mul, div, neg, exp, log, sqrt, sin, cos, sign, sigmoid, tanh, pow, trunc, floor, gt, lt, ge, le, eq, logicalAnd, logicalOr, where, zerosLike, sum, keepWhere, sumTo } from '../autograd/calc.js';
 
 type T = Tensor;
 const isT = (v: unknown): v is T => typeof v === 'object' && v !== null && 'shape' in (v as object);
@@ -100,7 +100,10 @@ export const gradClampTensor: GradRule = ([g], [x, lo, hi]) => {
   const inLo = lo ? ge(x, lo) : null;
   const inHi = hi ? le(x, hi) : null;
   const mask = inLo && inHi ? logicalAnd(inLo, inHi) : (inLo ?? inHi)!;
-  return [keepWhere(mask, g!), lo ? sumTo(keepWhere(lt(x, lo), g!), lo.shape) : null, hi ? sumTo(keepWhere(gt(x, hi), g!), hi.shape) : null];
+  // clamp_backward_min_max: with both bounds, min wins only below a consistent range, max above or when inverted.
+  const gLo = lo ? keepWhere(hi ? logicalAnd(lt(x, lo), lt(lo, hi)) : lt(x, lo), g!) : null;
+  const gHi = hi ? keepWhere(lo ? logicalOr(gt(x, hi), lt(hi, lo)) : gt(x, hi), g!) : null;
+  return [keepWhere(mask, g!), gLo && sumTo(gLo, lo.shape), gHi && sumTo(gHi, hi.shape)];
 };
 
 export const gradZero: GradRule = ([g], args) => [zerosLike(g!), ...args.slice(1).map(() => null)];
@@ -118,7 +121,7 @@ export const gradDiv: GradRule = ([g], [a, b, mode]) => {
 };
 export const gradPowScalar: GradRule = ([g], [x, e]) => [Number(e) === 0 ? zerosLike(g!) : mul(g!, mul(pow(x, Number(e) - 1), e)), null];
 export const gradPowTensor: GradRule = ([g], [x, e], [y]) => {
-  const dx = where(eq(e, 0), 0, mul(mul(g!, e), pow(x, sub(e, 1))));
+  const dx = where(eq(e, 0), 0, mul(g!, mul(e, pow(x, sub(e, 1)))));
   const de = mul(g!, where(logicalAnd(eq(x, 0), ge(e, 0)), 0, mul(y, log(x))));
   return [sumTo(dx, x.shape), sumTo(de, e.shape)];
 };

@@ -4,7 +4,7 @@
 import type { Tensor } from '../sdk/tensor.js';
 import type { GradRule } from '../autograd/node.js';
 import { callOp } from './dispatch.js';
-import { abs, add, cat, cumprod, cumsum, div, eq, exp, expand, flip, isnan, logicalOr, mul, narrow, onesLike, pow, reducedCount, reducedMask, reshape, scatter, sign, sub, sum, to, unsqueeze, unreduce, where, zerosLike } from '../autograd/calc.js';
+import { abs, add, cat, cumprod, cumsum, div, eq, exp, expand, flip, logicalAnd, logicalOr, ne, mul, narrow, onesLike, pow, reducedCount, reducedMask, reshape, scatter, sign, sub, sum, to, unsqueeze, unreduce, where, zerosLike } from '../autograd/calc.js';
 
 type T = Tensor;
 type Dims = number | readonly number[] | null;
@@ -38,7 +38,7 @@ export const gradProdDim: GradRule = ([g], [x, dim, keepdim]) => {
 /** Ties share the gradient evenly (amax/amin/max()/min(): scale_grad_by_count). */
 function evenly(g: T, x: T, y: T, dim: Dims, keepdim: boolean): T {
   const yb = unreduce(y, x.shape, dim, keepdim);
-  const hit = to(logicalOr(eq(x, yb), logicalOr(isnan(x), isnan(yb))), x.dtype);
+  const hit = to(logicalOr(eq(x, yb), logicalAnd(ne(x, x), ne(yb, yb))), x.dtype);
   const mask = reducedMask(x.dim, dim);
   const dims = mask.flatMap((m, d) => (m ? [d] : []));
   const count = dims.length ? sum(hit, dims, true) : hit;

@@ -9,6 +9,7 @@ import { DTYPES, isFloating, type DType } from '../sdk/dtype.js';
 import { DTypeError, OpError } from '../sdk/errors.js';
 import { cast, contiguous, empty, fromValues, numelOf, wrapDim } from './exec.js';
 import type { OpDef, Tag } from './table.js';
+import { gradAmaxAmin, gradCumprod, gradCumsum, gradExtremumAll, gradExtremumDim, gradLogSoftmax, gradLogsumexp, gradMeanAll, gradMeanDim, gradNormDim, gradNormScalar, gradProdAll, gradProdDim, gradSoftmax, gradSumAll, gradSumDim, gradVarStd, gradVectorNorm } from './reduce-grads.js';
 
 // ---- layout ----
 
@@ -285,9 +286,9 @@ function varStd(op: string, x: Tensor, dim: number[] | null, correction: number 
 function varStdRows(what: 'var' | 'std' | 'var_mean' | 'std_mean'): OpDef[] {
   const op = `aten::${what}`, ret = what.endsWith('_mean') ? '(Tensor, Tensor)' : 'Tensor';
   return [
-    { schema: `${op}(Tensor self, bool unbiased=True) -> ${ret}`, tags: R, impl: (x: Tensor, u: boolean) => varStd(op, x, null, +u, false, what) },
-    { schema: `${op}.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> ${ret}`, tags: R, impl: (x: Tensor, d: number[] | null, u: boolean, k: boolean) => varStd(op, x, d, +u, k, what) },
-    { schema: `${op}.correction(Tensor self, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False) -> ${ret}`, tags: R, impl: (x: Tensor, d: number[] | null, c: number | null, k: boolean) => varStd(op, x, d, c, k, what) },
+    { schema: `${op}(Tensor self, bool unbiased=True) -> ${ret}`, tags: R, grad: gradVarStd(what, 'plain'), impl: (x: Tensor, u: boolean) => varStd(op, x, null, +u, false, what) },
+    { schema: `${op}.dim(Tensor self, int[1]? dim, bool unbiased=True, bool keepdim=False) -> ${ret}`, tags: R, grad: gradVarStd(what, 'dim'), impl: (x: Tensor, d: number[] | null, u: boolean, k: boolean) => varStd(op, x, d, +u, k, what) },
+    { schema: `${op}.correction(Tensor self, int[1]? dim=None, *, Scalar? correction=None, bool keepdim=False) -> ${ret}`, tags: R, grad: gradVarStd(what, 'correction'), impl: (x: Tensor, d: number[] | null, c: number | null, k: boolean) => varStd(op, x, d, c, k, what) },
   ];
 }
 
@@ -385,40 +386,40 @@ function softmaxInternal(op: string, log: boolean) {
 const R: Tag[] = ['reduce'];
 
 export const REDUCE_OPS: OpDef[] = [
-  { schema: 'aten::sum(Tensor self, *, ScalarType? dtype=None) -> Tensor', tags: R, impl: (x: Tensor, dt: DType | null) => sum(x, null, false, dt) },
-  { schema: 'aten::sum.dim_IntList(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor', tags: R, impl: sum },
-  { schema: 'aten::prod(Tensor self, *, ScalarType? dtype=None) -> Tensor', tags: R, impl: (x: Tensor, dt: DType | null) => prod(x, null, false, dt) },
-  { schema: 'aten::prod.dim_int(Tensor self, int dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor', tags: R, impl: (x: Tensor, d: number, k: boolean, dt: DType | null) => prod(x, [d], k, dt) },
-  { schema: 'aten::mean(Tensor self, *, ScalarType? dtype=None) -> Tensor', tags: R, impl: (x: Tensor, dt: DType | null) => mean(x, null, false, dt) },
-  { schema: 'aten::mean.dim(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor', tags: R, impl: mean },
-  { schema: 'aten::amax(Tensor self, int[1] dim=[], bool keepdim=False) -> Tensor', tags: R, impl: values('aten::amax', true) },
-  { schema: 'aten::amin(Tensor self, int[1] dim=[], bool keepdim=False) -> Tensor', tags: R, impl: values('aten::amin', false) },
-  { schema: 'aten::max(Tensor self) -> Tensor', tags: R, impl: values('aten::max', true) },
-  { schema: 'aten::max.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)', tags: R, impl: extremeDim('aten::max', true) },
-  { schema: 'aten::min(Tensor self) -> Tensor', tags: R, impl: values('aten::min', false) },
-  { schema: 'aten::min.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)', tags: R, impl: extremeDim('aten::min', false) },
+  { schema: 'aten::sum(Tensor self, *, ScalarType? dtype=None) -> Tensor', tags: R, grad: gradSumAll, impl: (x: Tensor, dt: DType | null) => sum(x, null, false, dt) },
+  { schema: 'aten::sum.dim_IntList(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor', tags: R, grad: gradSumDim, impl: sum },
+  { schema: 'aten::prod(Tensor self, *, ScalarType? dtype=None) -> Tensor', tags: R, grad: gradProdAll, impl: (x: Tensor, dt: DType | null) => prod(x, null, false, dt) },
+  { schema: 'aten::prod.dim_int(Tensor self, int dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor', tags: R, grad: gradProdDim, impl: (x: Tensor, d: number, k: boolean, dt: DType | null) => prod(x, [d], k, dt) },
+  { schema: 'aten::mean(Tensor self, *, ScalarType? dtype=None) -> Tensor', tags: R, grad: gradMeanAll, impl: (x: Tensor, dt: DType | null) => mean(x, null, false, dt) },
+  { schema: 'aten::mean.dim(Tensor self, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor', tags: R, grad: gradMeanDim, impl: mean },
+  { schema: 'aten::amax(Tensor self, int[1] dim=[], bool keepdim=False) -> Tensor', tags: R, grad: gradAmaxAmin, impl: values('aten::amax', true) },
+  { schema: 'aten::amin(Tensor self, int[1] dim=[], bool keepdim=False) -> Tensor', tags: R, grad: gradAmaxAmin, impl: values('aten::amin', false) },
+  { schema: 'aten::max(Tensor self) -> Tensor', tags: R, grad: gradExtremumAll, impl: values('aten::max', true) },
+  { schema: 'aten::max.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)', tags: R, grad: gradExtremumDim, impl: extremeDim('aten::max', true) },
+  { schema: 'aten::min(Tensor self) -> Tensor', tags: R, grad: gradExtremumAll, impl: values('aten::min', false) },
+  { schema: 'aten::min.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)', tags: R, grad: gradExtremumDim, impl: extremeDim('aten::min', false) },
   { schema: 'aten::argmax(Tensor self, int? dim=None, bool keepdim=False) -> Tensor', tags: R, impl: indices('aten::argmax', true) },
   { schema: 'aten::argmin(Tensor self, int? dim=None, bool keepdim=False) -> Tensor', tags: R, impl: indices('aten::argmin', false) },
   ...varStdRows('var'),
   ...varStdRows('std'),
   ...varStdRows('var_mean'),
   ...varStdRows('std_mean'),
-  { schema: 'aten::logsumexp(Tensor self, int[1] dim, bool keepdim=False) -> Tensor', tags: R, impl: logsumexp },
+  { schema: 'aten::logsumexp(Tensor self, int[1] dim, bool keepdim=False) -> Tensor', tags: R, grad: gradLogsumexp, impl: logsumexp },
   { schema: 'aten::all(Tensor self) -> Tensor', tags: R, impl: allAny('aten::all', true) },
   { schema: 'aten::all.dim(Tensor self, int dim, bool keepdim=False) -> Tensor', tags: R, impl: allAny('aten::all', true) },
   { schema: 'aten::all.dims(Tensor self, int[]? dim=None, bool keepdim=False) -> Tensor', tags: R, impl: allAny('aten::all', true) },
   { schema: 'aten::any(Tensor self) -> Tensor', tags: R, impl: allAny('aten::any', false) },
   { schema: 'aten::any.dim(Tensor self, int dim, bool keepdim=False) -> Tensor', tags: R, impl: allAny('aten::any', false) },
   { schema: 'aten::any.dims(Tensor self, int[]? dim=None, bool keepdim=False) -> Tensor', tags: R, impl: allAny('aten::any', false) },
-  { schema: 'aten::norm.Scalar(Tensor self, Scalar p=2) -> Tensor', tags: R, impl: (x: Tensor, p: number) => norm('aten::norm', x, p, null, false) },
-  { schema: 'aten::norm.ScalarOpt_dim(Tensor self, Scalar? p, int[1] dim, bool keepdim=False) -> Tensor', tags: R, impl: (x: Tensor, p: number | null, d: number[], k: boolean) => norm('aten::norm', x, p, d, k) },
-  { schema: 'aten::linalg_vector_norm(Tensor self, Scalar ord=2, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor', tags: R, impl: (x: Tensor, p: number, d: number[] | null, k: boolean, dt: DType | null) => norm('aten::linalg_vector_norm', x, p, d, k, dt) },
+  { schema: 'aten::norm.Scalar(Tensor self, Scalar p=2) -> Tensor', tags: R, grad: gradNormScalar, impl: (x: Tensor, p: number) => norm('aten::norm', x, p, null, false) },
+  { schema: 'aten::norm.ScalarOpt_dim(Tensor self, Scalar? p, int[1] dim, bool keepdim=False) -> Tensor', tags: R, grad: gradNormDim, impl: (x: Tensor, p: number | null, d: number[], k: boolean) => norm('aten::norm', x, p, d, k) },
+  { schema: 'aten::linalg_vector_norm(Tensor self, Scalar ord=2, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor', tags: R, grad: gradVectorNorm, impl: (x: Tensor, p: number, d: number[] | null, k: boolean, dt: DType | null) => norm('aten::linalg_vector_norm', x, p, d, k, dt) },
   { schema: 'aten::count_nonzero(Tensor self, int? dim=None) -> Tensor', tags: R, impl: countNonzero },
   { schema: 'aten::count_nonzero.dim_IntList(Tensor self, int[] dim) -> Tensor', tags: R, impl: countNonzero },
-  { schema: 'aten::cumsum(Tensor self, int dim, *, ScalarType? dtype=None) -> Tensor', tags: R, impl: scan('aten::cumsum', false) },
-  { schema: 'aten::cumprod(Tensor self, int dim, *, ScalarType? dtype=None) -> Tensor', tags: R, impl: scan('aten::cumprod', true) },
-  { schema: 'aten::softmax.int(Tensor self, int dim, ScalarType? dtype=None) -> Tensor', tags: R, impl: softmax('aten::softmax', false) },
-  { schema: 'aten::_softmax(Tensor self, int dim, bool half_to_float) -> Tensor', tags: R, impl: softmaxInternal('aten::_softmax', false) },
-  { schema: 'aten::log_softmax.int(Tensor self, int dim, ScalarType? dtype=None) -> Tensor', tags: R, impl: softmax('aten::log_softmax', true) },
-  { schema: 'aten::_log_softmax(Tensor self, int dim, bool half_to_float) -> Tensor', tags: R, impl: softmaxInternal('aten::_log_softmax', true) },
+  { schema: 'aten::cumsum(Tensor self, int dim, *, ScalarType? dtype=None) -> Tensor', tags: R, grad: gradCumsum, impl: scan('aten::cumsum', false) },
+  { schema: 'aten::cumprod(Tensor self, int dim, *, ScalarType? dtype=None) -> Tensor', tags: R, grad: gradCumprod, impl: scan('aten::cumprod', true) },
+  { schema: 'aten::softmax.int(Tensor self, int dim, ScalarType? dtype=None) -> Tensor', tags: R, grad: gradSoftmax, impl: softmax('aten::softmax', false) },
+  { schema: 'aten::_softmax(Tensor self, int dim, bool half_to_float) -> Tensor', tags: R, grad: gradSoftmax, impl: softmaxInternal('aten::_softmax', false) },
+  { schema: 'aten::log_softmax.int(Tensor self, int dim, ScalarType? dtype=None) -> Tensor', tags: R, grad: gradLogSoftmax, impl: softmax('aten::log_softmax', true) },
+  { schema: 'aten::_log_softmax(Tensor self, int dim, bool half_to_float) -> Tensor', tags: R, grad: gradLogSoftmax, impl: softmaxInternal('aten::_log_softmax', true) },
 ];

@@ -10,6 +10,7 @@ import { DTypeError, OpError, ShapeError } from '../sdk/errors.js';
 import { fromValues, numelOf } from './exec.js';
 import { withValues } from './norm.js';
 import type { OpDef } from './table.js';
+import { gradAdaptiveAvgPool, gradConstantPad, gradPad, gradPadBySource, gradPixelShuffle, gradPixelUnshuffle, gradUpsample } from './resample-grads.js';
 
 const f32 = Math.fround;
 const shapeText = (s: readonly number[]) => `[${s.join(', ')}]`;
@@ -257,8 +258,8 @@ function upsampleRows(kind: Interp, k: number, aligned: boolean, plainSchema: st
     return upsample(op, kind, x, outputSizes(op, x, k, size, scales), alignCorners, scales ?? new Array(k).fill(null));
   };
   return [
-    { schema: plainSchema, tags: ['opaque'], impl: plain },
-    { schema: vecSchema, tags: ['opaque'], impl: vec },
+    { schema: plainSchema, tags: ['opaque'], grad: gradUpsample(op, k, aligned, false), impl: plain },
+    { schema: vecSchema, tags: ['opaque'], grad: gradUpsample(op, k, aligned, true), impl: vec },
   ];
 }
 
@@ -320,15 +321,15 @@ function shuffle(up: boolean) {
 }
 
 export const RESAMPLE_OPS: OpDef[] = [
-  { schema: 'aten::constant_pad_nd(Tensor self, SymInt[] pad, Scalar value=0) -> Tensor', tags: ['movement'], impl: constantPadNd },
-  { schema: 'aten::reflection_pad1d(Tensor self, SymInt[2] padding) -> Tensor', tags: ['movement'], impl: MODE_PADS.reflect[0] },
-  { schema: 'aten::reflection_pad2d(Tensor self, SymInt[4] padding) -> Tensor', tags: ['movement'], impl: MODE_PADS.reflect[1] },
-  { schema: 'aten::reflection_pad3d(Tensor self, SymInt[6] padding) -> Tensor', tags: ['movement'], impl: MODE_PADS.reflect[2] },
-  { schema: 'aten::replication_pad1d(Tensor self, SymInt[2] padding) -> Tensor', tags: ['movement'], impl: MODE_PADS.replicate[0] },
-  { schema: 'aten::replication_pad2d(Tensor self, SymInt[4] padding) -> Tensor', tags: ['movement'], impl: MODE_PADS.replicate[1] },
-  { schema: 'aten::replication_pad3d(Tensor self, SymInt[6] padding) -> Tensor', tags: ['movement'], impl: MODE_PADS.replicate[2] },
-  { schema: 'aten::_pad_circular(Tensor self, SymInt[] pad) -> Tensor', tags: ['movement'], impl: padCircular },
-  { schema: 'aten::pad(Tensor self, SymInt[] pad, str mode="constant", float? value=None) -> Tensor', tags: ['movement'], impl: pad },
+  { schema: 'aten::constant_pad_nd(Tensor self, SymInt[] pad, Scalar value=0) -> Tensor', tags: ['movement'], grad: gradConstantPad, impl: constantPadNd },
+  { schema: 'aten::reflection_pad1d(Tensor self, SymInt[2] padding) -> Tensor', tags: ['movement'], grad: gradPadBySource('aten::reflection_pad1d'), impl: MODE_PADS.reflect[0] },
+  { schema: 'aten::reflection_pad2d(Tensor self, SymInt[4] padding) -> Tensor', tags: ['movement'], grad: gradPadBySource('aten::reflection_pad2d'), impl: MODE_PADS.reflect[1] },
+  { schema: 'aten::reflection_pad3d(Tensor self, SymInt[6] padding) -> Tensor', tags: ['movement'], grad: gradPadBySource('aten::reflection_pad3d'), impl: MODE_PADS.reflect[2] },
+  { schema: 'aten::replication_pad1d(Tensor self, SymInt[2] padding) -> Tensor', tags: ['movement'], grad: gradPadBySource('aten::replication_pad1d'), impl: MODE_PADS.replicate[0] },
+  { schema: 'aten::replication_pad2d(Tensor self, SymInt[4] padding) -> Tensor', tags: ['movement'], grad: gradPadBySource('aten::replication_pad2d'), impl: MODE_PADS.replicate[1] },
+  { schema: 'aten::replication_pad3d(Tensor self, SymInt[6] padding) -> Tensor', tags: ['movement'], grad: gradPadBySource('aten::replication_pad3d'), impl: MODE_PADS.replicate[2] },
+  { schema: 'aten::_pad_circular(Tensor self, SymInt[] pad) -> Tensor', tags: ['movement'], grad: gradPadBySource('aten::_pad_circular'), impl: padCircular },
+  { schema: 'aten::pad(Tensor self, SymInt[] pad, str mode="constant", float? value=None) -> Tensor', tags: ['movement'], grad: gradPad, impl: pad },
   ...upsampleRows('nearest', 1, false,
     'aten::upsample_nearest1d(Tensor self, SymInt[1] output_size, float? scales=None) -> Tensor',
     'aten::upsample_nearest1d.vec(Tensor input, SymInt[]? output_size, float[]? scale_factors) -> Tensor'),
@@ -359,8 +360,8 @@ export const RESAMPLE_OPS: OpDef[] = [
   ...upsampleRows('cubic', 2, true,
     'aten::upsample_bicubic2d(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor',
     'aten::upsample_bicubic2d.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor'),
-  { schema: 'aten::adaptive_avg_pool1d(Tensor self, int[1] output_size) -> Tensor', tags: ['opaque'], impl: adaptiveAvgPool(1) },
-  { schema: 'aten::adaptive_avg_pool3d(Tensor self, SymInt[3] output_size) -> Tensor', tags: ['opaque'], impl: adaptiveAvgPool(3) },
-  { schema: 'aten::pixel_shuffle(Tensor self, int upscale_factor) -> Tensor', tags: ['movement'], impl: shuffle(true) },
-  { schema: 'aten::pixel_unshuffle(Tensor self, int downscale_factor) -> Tensor', tags: ['movement'], impl: shuffle(false) },
+  { schema: 'aten::adaptive_avg_pool1d(Tensor self, int[1] output_size) -> Tensor', tags: ['opaque'], grad: gradAdaptiveAvgPool('aten::adaptive_avg_pool1d', 1), impl: adaptiveAvgPool(1) },
+  { schema: 'aten::adaptive_avg_pool3d(Tensor self, SymInt[3] output_size) -> Tensor', tags: ['opaque'], grad: gradAdaptiveAvgPool('aten::adaptive_avg_pool3d', 3), impl: adaptiveAvgPool(3) },
+  { schema: 'aten::pixel_shuffle(Tensor self, int upscale_factor) -> Tensor', tags: ['movement'], grad: gradPixelShuffle, impl: shuffle(true) },
+  { schema: 'aten::pixel_unshuffle(Tensor self, int downscale_factor) -> Tensor', tags: ['movement'], grad: gradPixelUnshuffle, impl: shuffle(false) },
 ];

@@ -201,6 +201,7 @@ export const SCALAR_OPS: OpDef[] = [
   { schema: 'aten::is_floating_point(Tensor self) -> bool', tags: S, impl: (t: Tensor) => t.dtype === 'float32' || t.dtype === 'float64' },
   { schema: 'prim::dtype(Tensor a) -> int', tags: S, impl: (t: Tensor) => SCALAR_TYPE_OF[t.dtype] },
   { schema: 'prim::device(Tensor a) -> Device', tags: S, impl: () => 'cpu' },
+  { schema: 'prim::type(Device self) -> str', tags: S, impl: (d: string) => d.split(':')[0] },
   { schema: 'prim::is_cuda(Tensor a) -> bool', tags: S, impl: () => false },
   { schema: 'prim::requires_grad(Tensor a) -> bool', tags: S, impl: (t: Tensor) => t.requiresGrad },
 

@@ -5,6 +5,7 @@ import { OpError } from '../sdk/errors.js';
 import { fromValues } from './exec.js';
 import { eachRow, gatherRows, namedPair, outIndex, reduceMask, releaseRows, rowsOf, type Rows } from './reduce.js';
 import type { OpDef, Tag } from './table.js';
+import { gradMsort, gradSortValues } from './reduce-grads.js';
 
 /** Ascending order with NaN greater than everything, as PyTorch sorts. */
 const ascending = (a: number, b: number) => (a !== a ? (b !== b ? 0 : 1) : b !== b ? -1 : a - b);
@@ -57,11 +58,11 @@ const topk = (x: Tensor, k: number, dim: number, largest: boolean) => sorted('at
 const S: Tag[] = ['reduce'];
 
 export const SORT_OPS: OpDef[] = [
-  { schema: 'aten::sort(Tensor self, int dim=-1, bool descending=False) -> (Tensor values, Tensor indices)', tags: S, impl: sort },
-  { schema: 'aten::sort.stable(Tensor self, *, bool? stable, int dim=-1, bool descending=False) -> (Tensor values, Tensor indices)', tags: S, impl: (x: Tensor, _stable: boolean | null, dim: number, desc: boolean) => sort(x, dim, desc) },
+  { schema: 'aten::sort(Tensor self, int dim=-1, bool descending=False) -> (Tensor values, Tensor indices)', tags: S, grad: gradSortValues(1), impl: sort },
+  { schema: 'aten::sort.stable(Tensor self, *, bool? stable, int dim=-1, bool descending=False) -> (Tensor values, Tensor indices)', tags: S, grad: gradSortValues(2), impl: (x: Tensor, _stable: boolean | null, dim: number, desc: boolean) => sort(x, dim, desc) },
   { schema: 'aten::argsort(Tensor self, int dim=-1, bool descending=False) -> Tensor', tags: S, impl: argsort },
   { schema: 'aten::argsort.stable(Tensor self, *, bool stable, int dim=-1, bool descending=False) -> Tensor', tags: S, impl: (x: Tensor, _stable: boolean, dim: number, desc: boolean) => argsort(x, dim, desc) },
   // `sorted=False` allows any order; the sorted one is a valid answer.
-  { schema: 'aten::topk(Tensor self, SymInt k, int dim=-1, bool largest=True, bool sorted=True) -> (Tensor values, Tensor indices)', tags: S, impl: topk },
-  { schema: 'aten::msort(Tensor self) -> Tensor', tags: S, impl: msort },
+  { schema: 'aten::topk(Tensor self, SymInt k, int dim=-1, bool largest=True, bool sorted=True) -> (Tensor values, Tensor indices)', tags: S, grad: gradSortValues(2), impl: topk },
+  { schema: 'aten::msort(Tensor self) -> Tensor', tags: S, grad: gradMsort, impl: msort },
 ];

@@ -2,6 +2,7 @@
 // (eager binding, tags for passes, gradient, fuser expression) hangs off that row.
 import { parseSchema, type Schema } from './schema.js';
 import type { GradRule } from '../autograd/node.js';
+import type { FuseExpr } from '../jit/fuser/program.js';
 
 /** Groups that passes ask for instead of op names (STYLE item 2). */
 export type Tag = 'pointwise' | 'unary' | 'binary' | 'compare' | 'reduce' | 'view' | 'movement' | 'opaque' | 'creation' | 'random' | 'inplace' | 'list' | 'scalar' | 'nograd';
@@ -14,6 +15,8 @@ export interface OpDef {
   impl: (...args: any[]) => any;
   /** The derivative (PyTorch's derivatives.yaml entry), written with op calls so the JIT can trace it. */
   grad?: GradRule;
+  /** The element expression the fuser compiles for a 'pointwise' row (src/jit/fuser/program.ts). */
+  fuse?: FuseExpr;
 }
 
 export interface OpRow extends OpDef {

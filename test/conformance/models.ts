@@ -9,7 +9,7 @@ import { Tensor } from '../../src/sdk/tensor.js';
 import { readNpy } from '../../src/serialize/npy.js';
 import { engine } from '../../src/engine/engine.js';
 
-interface Case { name: string; kind: string; inputs?: string[]; outputs?: number; call?: string }
+interface Case { name: string; kind: string; inputs?: string[]; outputs?: number; call?: string; named_outputs?: Record<string, string> }
 
 const argv = process.argv.slice(2);
 const opt = (name: string, dflt?: string) => {
@@ -87,6 +87,7 @@ function runCase(c: Case): { ok: boolean; line: string } {
   }
   const before = engine().stats().bytesLive;
   const result = module.forward(...inputs);
+  if (c.named_outputs) return compareDetections(result, c.named_outputs);
   const outs = flatten(result);
   const n = FORWARD_ONLY.has(c.name) ? 1 : c.outputs ?? outs.length;
   let worst = 0, ok = true, why = '';
@@ -102,6 +103,36 @@ function runCase(c: Case): { ok: boolean; line: string } {
   if (verbose) console.error(`${c.name}: bytesLive grew by ${leak} beyond the outputs`);
   for (const o of [...outs, ...inputs.flat()]) if (o instanceof Tensor) o.dispose();
   return { ok, line: ok ? `worst error ${worst.toExponential(3)}` : why };
+}
+
+/**
+ * Detection outputs (`losses, detections = forward([x])`): random weights make the order
+ * arbitrary, so each expected box must match one of ours by IoU > 0.99 with the same label and
+ * a score within 1e-3.
+ */
+function compareDetections(result: unknown, named: Record<string, string>): { ok: boolean; line: string } {
+  const det = (result as unknown[])?.[1] as unknown[] | undefined;
+  const d = det?.[0];
+  if (!(d instanceof Map)) return { ok: false, line: 'forward did not return (losses, [detections])' };
+  const want = (k: string) => readNpy(readBytes(join(dir, named[k])));
+  const rows = (t: Tensor) => { const v = toNumbers(t); return Array.from({ length: t.shape[0] }, (_, i) => v.slice(i * 4, i * 4 + 4)); };
+  const eb = want('boxes'), el = Array.from(want('labels').data as unknown as ArrayLike<number | bigint>, Number), es = Array.from(want('scores').data as unknown as ArrayLike<number>, Number);
+  const gotBoxes = rows(d.get('boxes') as Tensor), gl = toNumbers(d.get('labels') as Tensor), gs = toNumbers(d.get('scores') as Tensor);
+  const ev = Array.from(eb.data as unknown as ArrayLike<number>, Number);
+  if (gotBoxes.length !== el.length) return { ok: false, line: `${gotBoxes.length} detections, expected ${el.length}` };
+  const iou = (a: number[], b: number[]) => {
+    const w = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0])), h = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+    const inter = w * h, area = (x: number[]) => (x[2] - x[0]) * (x[3] - x[1]);
+    return inter / (area(a) + area(b) - inter || 1);
+  };
+  let worst = 0;
+  for (let i = 0; i < el.length; i++) {
+    const box = ev.slice(i * 4, i * 4 + 4);
+    const j = gotBoxes.findIndex((g, k) => iou(g, box) > 0.99 && gl[k] === el[i] && Math.abs(gs[k] - es[i]) <= 1e-3);
+    if (j < 0) return { ok: false, line: `expected detection ${i} (label ${el[i]}, score ${es[i].toFixed(4)}) not found` };
+    worst = Math.max(worst, Math.abs(gs[j] - es[i]));
+  }
+  return { ok: true, line: `worst score error ${worst.toExponential(3)}` };
 }
 
 const results: Record<string, string> = {};

@@ -161,6 +161,13 @@ test('packed weights follow the weight tensor, and no memory leaks per call', ()
     const got = data(a2);
     assert.ok(got.every((v, i) => Math.abs(v - want[i]) <= 1e-4 * 10));
     a1again.dispose();
+    // An in-place write to w1 (as load_state_dict's copy_ does) must repack.
+    const w1v = engine().array('float32', w1.ptr, w1.numel) as Float32Array;
+    for (let i = 0; i < w1v.length; i++) w1v[i] = -w1v[i];
+    const negated = conv2dFast(x, w1, null, [1, 1], [1, 1], [1, 1], 1)!;
+    const first = data(a1);
+    assert.ok(data(negated).every((v, i) => Math.abs(v + first[i]) <= 1e-5), 'repacked after in-place write');
+    negated.dispose();
     // a2 and w2's packed weights are new since `before`; nothing else may stay allocated.
     const packed = engine().k.winograd_6x3_packed_size(8, 8) * 4;
     assert.ok(engine().stats().bytesLive - before <= a2.numel * 4 + packed, 'scratch freed');

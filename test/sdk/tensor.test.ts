@@ -68,6 +68,8 @@ test('bad arguments give typed errors naming the op', () => {
   const a = torch.ones([2]);
   assert.throws(() => torch.add(a, 'x'), (e: unknown) => e instanceof ArgumentError && /aten::add/.test((e as Error).message));
   assert.throws(() => torch.div(a, a, { rounding_mode: 'up' }), (e: unknown) => e instanceof OpError && /rounding_mode/.test((e as Error).message));
+  assert.throws(() => torch.sum(a, [3]), (e: unknown) => e instanceof OpError && /aten::sum/.test((e as Error).message) && /Dimension out of range/.test((e as Error).message));
+  assert.throws(() => torch.mean(torch.ones([2], { dtype: 'int64' })), (e: unknown) => e instanceof OpError && /aten::mean/.test((e as Error).message));
   assert.throws(() => torch.where(torch.ones([2]), a, a), (e: unknown) => e instanceof OpError && /aten::where/.test((e as Error).message));
 });
 

@@ -116,8 +116,8 @@ java -cp "$CACHE/sdk/dx.jar" com.android.dx.command.Main --dex --min-sdk-version
 
 # aapt's default ignore list drops folders starting with '_' (bundlers' chunk folders): keep only the VCS/editor rules.
 aapt package -f -M "$APP/AndroidManifest.xml" -S "$APP/res" -A "$WORK/assets" -I "$JAR" -F "$WORK/unsigned.apk" \
-  --ignore-assets '!.svn:!.git:.*:!CVS:!thumbs.db:!picasa.ini:!*.scc:*~' -0 pt -0 jpg -0 png -0 wasm
-(cd "$WORK/dex" && aapt add -q ../unsigned.apk classes.dex >/dev/null)
+  --ignore-assets '!.svn:!.git:!.ds_store:!*.scc:.*:!CVS:!thumbs.db:!picasa.ini:!*~' -0 pt -0 jpg -0 png -0 wasm
+(cd "$WORK/dex" && aapt add ../unsigned.apk classes.dex >/dev/null)
 zipalign -f 4 "$WORK/unsigned.apk" "$WORK/aligned.apk"
 apksigner sign --ks "$CACHE/debug.keystore" --ks-pass pass:android --key-pass pass:android --ks-key-alias androiddebugkey \
   --out "$APK" "$WORK/aligned.apk"

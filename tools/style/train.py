@@ -164,7 +164,7 @@ def train(model, pairs, args, device):
         if step % 250 == 0:
             print(f"step {step:5d}  {time.time() - start:6.1f}s  loss {loss.item():.4f}", flush=True)
         step += 1
-    print(f"trained {step} steps in {time.time() - start:.1f}s", flush=True)
+    print(f"trained {step} steps in {time.time() - start:.1f}s, last loss {loss.item():.4f}", flush=True)
 
 
 def main():

@@ -554,11 +554,16 @@ class Emitter {
   }
 
   private isinstanceTypes(e: A.Expr): JitType[] {
-    return e.kind === 'tuple' ? e.elts.map((x) => this.typeOf(x)) : [this.typeOf(e)];
+    const BARE: Record<string, JitType> = { list: listType(AnyT), tuple: tupleType([]), dict: dictType(StrT, AnyT) };
+    const one = (x: A.Expr) => (x.kind === 'name' && Object.hasOwn(BARE, x.id) ? BARE[x.id] : this.typeOf(x));
+    return e.kind === 'tuple' ? e.elts.map(one) : [one(e)];
   }
 
   /** isinstance decided from static types when possible (PyTorch folds it the same way). */
   private isinstanceStatic(t: JitType, e: A.Expr): boolean | null {
+    const names = (e.kind === 'tuple' ? e.elts : [e]).map((x) => (x.kind === 'name' ? x.id : ''));
+    const KINDS: Record<string, string> = { list: 'List', tuple: 'Tuple', dict: 'Dict' };
+    if (names.every((n) => n in KINDS)) return t.kind === 'Optional' || t.kind === 'Any' ? null : names.some((n) => KINDS[n] === t.kind);
     const types = this.isinstanceTypes(e);
     if (types.some((x) => isSubtypeOf(t, x))) return true;
     if (t.kind === 'Optional' || t.kind === 'Any') return null;
@@ -573,7 +578,9 @@ class Emitter {
 
   private valueWithType(e: A.Expr, type: JitType, scope: Scope): Value {
     if (e.kind === 'none') return this.const(null, type.kind === 'Optional' ? type : NoneT);
-    const v = this.value(e, scope, type);
+    let v = this.value(e, scope, type);
+    // Implicit Tensor -> int/float, as schema matching allows (annotate(int, t) in saved code).
+    if (v.type.kind === 'Tensor' && (type.kind === 'int' || type.kind === 'float')) v = this.op(type.kind === 'int' ? 'aten::IntImplicit' : 'aten::FloatImplicit', [v]);
     if ((v.node().kind === 'prim::ListConstruct' || v.node().kind === 'prim::DictConstruct') && v.node().inputs.length === 0) v.setType(type);
     // An op we could not resolve has no known type: trust the annotation.
     if (UNRESOLVED.has(v.node())) v.setType(type);
@@ -727,6 +734,12 @@ class Emitter {
   // ---- calls
 
   private call(e: A.Call, scope: Scope, hint?: JitType): Sugared {
+    if (e.func.kind === 'attribute' && e.func.attr === '__new__') {
+      // `C.__new__(C)`: a fresh object; saved code calls its __init__ next.
+      const base = this.expr(e.func.value, scope);
+      if (base.kind !== 'class') this.fail('__new__ needs a class', e.pos);
+      return { kind: 'value', v: this.node('prim::CreateObject', []).output().setType((base as { cls: ClassInfo }).cls.type) };
+    }
     const callee = this.expr(e.func, scope);
     if (callee.kind === 'special') return this.special(callee.name, e, scope, hint);
     const args = e.args.map((a) => {

@@ -38,6 +38,10 @@ export function constTensorValue(c: ConstTensor): Tensor | null {
 
 /** A constant's JS value as an op impl takes it (tensors as engine tensors); undefined if unknown. */
 export function jsValue(v: Value): unknown {
+  if (v.node().kind === 'prim::ListConstruct') {
+    const xs = v.node().inputs.map(jsValue);
+    return xs.some((x) => x === undefined) ? undefined : xs;
+  }
   const c = constantValue(v);
   if (c === undefined) return undefined;
   if (typeof c === 'bigint') return Number(c);

@@ -357,7 +357,7 @@ function isInstance(x: unknown, t: JitType): boolean {
     case 'int': case 'float': return typeof x === 'number';
     case 'bool': return typeof x === 'boolean';
     case 'str': return typeof x === 'string';
-    case 'List': case 'Tuple': return Array.isArray(x);
+    case 'List': case 'Tuple': return Array.isArray(x) && (t.kind === 'Tuple' || t.elem.kind === 'Any' || x.every((y) => isInstance(y, t.elem)));
     case 'Dict': return x instanceof Map;
     case 'Optional': return x === null || isInstance(x, t.elem);
     case 'Class': return x instanceof ScriptObject && x.cls.qualname === t.name;

@@ -88,6 +88,7 @@ export class Calls {
 
   private builtinFunction(name: string, e: any): Value {
     const em = this.em;
+    if (name === 'eval' || name === 'Function') throw em.unsupported(e, name);
     const conv: Record<string, string> = { Number: 'aten::Float', Boolean: 'aten::Bool', String: 'aten::str', parseInt: 'aten::Int' };
     if (!conv[name]) throw em.error(e.callee, `calling '${name}' is not supported: scripts call torch.*, tensor methods, Math.* and submodules`);
     const { args } = this.args(e.arguments);

@@ -13,7 +13,24 @@ export function runGraph(g: Graph, name: string, args: readonly unknown[]): unkn
     qualname: name,
     signature: () => ({ params: g.inputs.map((v) => ({ name: v.debugName(), type: v.type, kwOnly: false })), returns: null }),
   };
-  return runFunction(fn as unknown as Parameters<typeof runFunction>[0], args);
+  return fromScript(runFunction(fn as unknown as Parameters<typeof runFunction>[0], args.map(toScript)));
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
+
+/** JS arguments as script values: plain objects are dicts (Maps). */
+function toScript(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(toScript);
+  if (isPlainObject(v)) return new Map(Object.entries(v).map(([k, x]) => [k, toScript(x)]));
+  return v;
+}
+
+/** Script results as JS values: dicts with string keys become plain objects. */
+function fromScript(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(fromScript);
+  if (v instanceof Map && [...v.keys()].every((k) => typeof k === 'string')) return Object.fromEntries([...v].map(([k, x]) => [k, fromScript(x)]));
+  return v;
 }
 
 /** A JS module seen by the interpreter: fields, registered buffers and submodules by name. */

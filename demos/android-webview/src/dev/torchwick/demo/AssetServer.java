@@ -73,9 +73,10 @@ final class AssetServer extends WebViewClient {
         }
     }
 
+    // The String overload: the WebResourceRequest one is API 24, and by default calls this one.
     @Override
-    public boolean shouldOverrideUrlLoading(WebView view, WebResourceRequest request) {
+    public boolean shouldOverrideUrlLoading(WebView view, String url) {
         // The demo's own pages stay in the WebView; anything else is not ours to open.
-        return !HOST.equals(request.getUrl().getHost());
+        return !HOST.equals(Uri.parse(url).getHost());
     }
 }

@@ -1,0 +1,201 @@
+// The fuser's precompiled template: runs a fused pointwise program (ops from fused-ops.ts) tile
+// by tile, a tiny register VM over f32x4 tiles. It serves pages whose CSP forbids compiling
+// WebAssembly at run time and programs the code generator declines. Registers are SSA (input k is
+// register k, instruction i writes register nIn + i), so no op ever overwrites its own operand:
+// the last vector of a tile may overlap the one before it and is simply computed twice.
+import {
+  FOP_ADD, FOP_SUB, FOP_MUL, FOP_DIV, FOP_MAX, FOP_MIN, FOP_PMAX, FOP_PMIN, FOP_NEG, FOP_ABS,
+  FOP_SQRT, FOP_EXP, FOP_LOG, FOP_SIGMOID, FOP_TANH, FOP_EXPM1, FOP_LOG1P, FOP_FLOOR, FOP_CEIL,
+  FOP_TRUNC, FOP_ROUND, FOP_EQ, FOP_NE, FOP_LT, FOP_LE, FOP_GT, FOP_GE, FOP_SELECT,
+  FOP_MASK_TO_F32, FOP_F32_TO_MASK, FOP_CONST, LAYOUT_FULL, LAYOUT_ROW, LAYOUT_SCALAR, FTYPE_F32,
+} from './fused-ops';
+import { opOf } from '../kernels/op-type';
+import { vexp, vlog, vexpm1, vlog1p, vsigmoid, vtanh } from '../kernels/f32-vmath-wasmsimd';
+
+/** Elements per register tile. */
+const TILE: i32 = 64;
+const MAX_REGS: i32 = 256;
+/** Each register's current address (a tile in `regs`, or straight into an input or output). */
+const REG_PTR: usize = memory.data(MAX_REGS * 4, 16);
+
+// @ts-ignore: decorator
+@inline function word(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
+// @ts-ignore: decorator
+@inline function regPtr(r: i32): usize { return load<u32>(REG_PTR + (<usize>r << 2)); }
+// @ts-ignore: decorator
+@inline function setReg(r: i32, p: usize): void { store<u32>(REG_PTR + (<usize>r << 2), <u32>p); }
+// @ts-ignore: decorator
+@inline function tile(regs: usize, r: i32): usize { return regs + <usize>(r * TILE * 4); }
+
+/** 4 bytes of 0/1 at p as a lane mask. */
+// @ts-ignore: decorator
+@inline function maskOf(p: usize): v128 {
+  return i32x4.ne(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(p))), i32x4.splat(0));
+}
+
+/** A mask's lanes as 4 bytes of 0/1 at p. */
+// @ts-ignore: decorator
+@inline function storeMask(p: usize, m: v128): void {
+  const b = v128.and(m, i32x4.splat(1));
+  const n = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(b, b), i16x8.narrow_i32x4_u(b, b));
+  v128.store32_lane(p, n, 0);
+}
+
+// @ts-ignore: decorator
+@inline function fmax(a: v128, b: v128): v128 { return v128.bitselect(f32x4.add(a, b), f32x4.pmax(a, b), v128.or(f32x4.ne(a, a), f32x4.ne(b, b))); }
+// @ts-ignore: decorator
+@inline function fmin(a: v128, b: v128): v128 { return v128.bitselect(f32x4.add(a, b), f32x4.pmin(a, b), v128.or(f32x4.ne(a, a), f32x4.ne(b, b))); }
+
+// One class per op so that each instruction's loop inlines its SIMD code (op-type.ts pattern).
+@final @unmanaged class Add { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.add(a, b); } }
+@final @unmanaged class Sub { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.sub(a, b); } }
+@final @unmanaged class Mul { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.mul(a, b); } }
+@final @unmanaged class Div { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.div(a, b); } }
+@final @unmanaged class Max { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return fmax(a, b); } }
+@final @unmanaged class Min { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return fmin(a, b); } }
+@final @unmanaged class Pmax { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.pmax(a, b); } }
+@final @unmanaged class Pmin { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.pmin(a, b); } }
+@final @unmanaged class Neg { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.neg(a); } }
+@final @unmanaged class Abs { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.abs(a); } }
+@final @unmanaged class Sqrt { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.sqrt(a); } }
+@final @unmanaged class Exp { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return vexp(a); } }
+@final @unmanaged class Log { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return vlog(a); } }
+@final @unmanaged class Sigmoid { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return vsigmoid(a); } }
+@final @unmanaged class Tanh { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return vtanh(a); } }
+@final @unmanaged class Expm1 { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return vexpm1(a); } }
+@final @unmanaged class Log1p { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return vlog1p(a); } }
+@final @unmanaged class Floor { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.floor(a); } }
+@final @unmanaged class Ceil { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.ceil(a); } }
+@final @unmanaged class Trunc { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.trunc(a); } }
+@final @unmanaged class Round { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.nearest(a); } }
+@final @unmanaged class Eq { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.eq(a, b); } }
+@final @unmanaged class Ne { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.ne(a, b); } }
+@final @unmanaged class Lt { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.lt(a, b); } }
+@final @unmanaged class Le { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.le(a, b); } }
+@final @unmanaged class Gt { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.gt(a, b); } }
+@final @unmanaged class Ge { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.ge(a, b); } }
+@final @unmanaged class Select { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return v128.bitselect(b, c, a); } }
+@final @unmanaged class MaskToF32 { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return v128.and(a, f32x4.splat(1.0)); } }
+@final @unmanaged class F32ToMask { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.ne(a, f32x4.splat(0.0)); } }
+@final @unmanaged class Const { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return imm; } }
+
+/** d = op(a, b, c) over nv vectors; the last one sits at byte `last` (overlapping the one before). */
+function loop<T>(d: usize, a: usize, b: usize, c: usize, imm: v128, nv: i32, last: usize): void {
+  const op = opOf<T>();
+  for (let j = 0; j < nv; j++) {
+    const o = min(<usize>j << 4, last);
+    v128.store(d + o, op.vec(v128.load(a + o), v128.load(b + o), v128.load(c + o), imm));
+  }
+}
+
+function runOp(op: i32, d: usize, a: usize, b: usize, c: usize, imm: v128, nv: i32, last: usize): void {
+  switch (op) {
+    case FOP_ADD: loop<Add>(d, a, b, c, imm, nv, last); break;
+    case FOP_SUB: loop<Sub>(d, a, b, c, imm, nv, last); break;
+    case FOP_MUL: loop<Mul>(d, a, b, c, imm, nv, last); break;
+    case FOP_DIV: loop<Div>(d, a, b, c, imm, nv, last); break;
+    case FOP_MAX: loop<Max>(d, a, b, c, imm, nv, last); break;
+    case FOP_MIN: loop<Min>(d, a, b, c, imm, nv, last); break;
+    case FOP_PMAX: loop<Pmax>(d, a, b, c, imm, nv, last); break;
+    case FOP_PMIN: loop<Pmin>(d, a, b, c, imm, nv, last); break;
+    case FOP_NEG: loop<Neg>(d, a, b, c, imm, nv, last); break;
+    case FOP_ABS: loop<Abs>(d, a, b, c, imm, nv, last); break;
+    case FOP_SQRT: loop<Sqrt>(d, a, b, c, imm, nv, last); break;
+    case FOP_EXP: loop<Exp>(d, a, b, c, imm, nv, last); break;
+    case FOP_LOG: loop<Log>(d, a, b, c, imm, nv, last); break;
+    case FOP_SIGMOID: loop<Sigmoid>(d, a, b, c, imm, nv, last); break;
+    case FOP_TANH: loop<Tanh>(d, a, b, c, imm, nv, last); break;
+    case FOP_EXPM1: loop<Expm1>(d, a, b, c, imm, nv, last); break;
+    case FOP_LOG1P: loop<Log1p>(d, a, b, c, imm, nv, last); break;
+    case FOP_FLOOR: loop<Floor>(d, a, b, c, imm, nv, last); break;
+    case FOP_CEIL: loop<Ceil>(d, a, b, c, imm, nv, last); break;
+    case FOP_TRUNC: loop<Trunc>(d, a, b, c, imm, nv, last); break;
+    case FOP_ROUND: loop<Round>(d, a, b, c, imm, nv, last); break;
+    case FOP_EQ: loop<Eq>(d, a, b, c, imm, nv, last); break;
+    case FOP_NE: loop<Ne>(d, a, b, c, imm, nv, last); break;
+    case FOP_LT: loop<Lt>(d, a, b, c, imm, nv, last); break;
+    case FOP_LE: loop<Le>(d, a, b, c, imm, nv, last); break;
+    case FOP_GT: loop<Gt>(d, a, b, c, imm, nv, last); break;
+    case FOP_GE: loop<Ge>(d, a, b, c, imm, nv, last); break;
+    case FOP_SELECT: loop<Select>(d, a, b, c, imm, nv, last); break;
+    case FOP_MASK_TO_F32: loop<MaskToF32>(d, a, b, c, imm, nv, last); break;
+    case FOP_F32_TO_MASK: loop<F32ToMask>(d, a, b, c, imm, nv, last); break;
+    case FOP_CONST: loop<Const>(d, a, b, c, imm, nv, last); break;
+  }
+}
+
+/**
+ * Runs a fused program. `params` (i32 words): nIn, nOut, nInstr, outer, inner, regs (scratch of
+ * (nIn + nInstr) * 256 bytes, 16-aligned); per input: ptr, layout, type; per output: ptr, reg,
+ * type; per instruction: op, a, b, c, imm (f32 bits).
+ */
+export function f32_fused_vm_wasmsimd(params: usize): void {
+  const nIn = word(params, 0), nOut = word(params, 1), nInstr = word(params, 2);
+  const outer = word(params, 3), inner = word(params, 4);
+  const regs = <usize>word(params, 5);
+  const ins = params + 24, outs = ins + <usize>(nIn * 12), code = outs + <usize>(nOut * 12);
+  for (let r = 0; r < nIn + nInstr; r++) setReg(r, tile(regs, r));
+  for (let o = 0; o < outer; o++) {
+    // Inputs constant over the row: splat once into their tiles.
+    for (let k = 0; k < nIn; k++) {
+      const p = <usize>word(ins, k * 3), layout = word(ins, k * 3 + 1), ty = word(ins, k * 3 + 2);
+      if (layout == LAYOUT_FULL || layout == LAYOUT_ROW) continue;
+      const q = layout == LAYOUT_SCALAR ? p : p + <usize>(ty == FTYPE_F32 ? o << 2 : o);
+      const v = ty == FTYPE_F32 ? v128.load32_splat(q) : i32x4.ne(i32x4.splat(<i32>load<u8>(q)), i32x4.splat(0));
+      const t = tile(regs, k);
+      for (let j = 0; j < TILE; j += 4) v128.store(t + (<usize>j << 2), v);
+    }
+    const rowBase = <usize>o * <usize>inner;
+    for (let s = 0; s < inner; ) {
+      let t = min(TILE, inner - s);
+      // The last tile of a long row slides back to a whole one.
+      if (t < TILE && inner >= TILE) { s = inner - TILE; t = TILE; }
+      runTile(ins, outs, code, nIn, nOut, nInstr, regs, rowBase + <usize>s, <usize>s, t);
+      s += t;
+    }
+  }
+}
+
+/** One tile of t elements at element `at` of the output (`rowAt` within the row). */
+function runTile(ins: usize, outs: usize, code: usize, nIn: i32, nOut: i32, nInstr: i32, regs: usize, at: usize, rowAt: usize, t: i32): void {
+  // Fewer than 4 elements (a row shorter than a vector): staged through the tiles.
+  const staged = t < 4;
+  const nv = (t + 3) >> 2;
+  const last: usize = staged ? 0 : <usize>(t - 4) << 2;
+  for (let k = 0; k < nIn; k++) {
+    const p = <usize>word(ins, k * 3), layout = word(ins, k * 3 + 1), ty = word(ins, k * 3 + 2);
+    if (layout != LAYOUT_FULL && layout != LAYOUT_ROW) continue;
+    const e = layout == LAYOUT_FULL ? at : rowAt;
+    const tl = tile(regs, k);
+    if (ty == FTYPE_F32) {
+      if (staged) { memory.copy(tl, p + (e << 2), <usize>t << 2); setReg(k, tl); } else setReg(k, p + (e << 2));
+    } else {
+      if (staged) {
+        for (let i = 0; i < t; i++) store<i32>(tl + (<usize>i << 2), load<u8>(p + e + <usize>i) != 0 ? -1 : 0);
+      } else {
+        for (let j = 0; j < nv; j++) { const ob = min(<usize>j << 2, last >> 2); v128.store(tl + (ob << 2), maskOf(p + e + ob)); }
+      }
+    }
+  }
+  // f32 outputs are written in place when not staged.
+  for (let k = 0; k < nOut; k++) {
+    const p = <usize>word(outs, k * 3), r = word(outs, k * 3 + 1), ty = word(outs, k * 3 + 2);
+    if (r >= nIn) setReg(r, ty == FTYPE_F32 && !staged ? p + (at << 2) : tile(regs, r));
+  }
+  for (let i = 0; i < nInstr; i++) {
+    const w = code + <usize>(i * 20);
+    const op = load<i32>(w), a = load<i32>(w, 4), b = load<i32>(w, 8), c = load<i32>(w, 12);
+    runOp(op, regPtr(nIn + i), regPtr(a), regPtr(b), regPtr(c), f32x4.splat(load<f32>(w, 16)), nv, last);
+  }
+  for (let k = 0; k < nOut; k++) {
+    const p = <usize>word(outs, k * 3), r = word(outs, k * 3 + 1), ty = word(outs, k * 3 + 2);
+    const src = regPtr(r);
+    if (ty == FTYPE_F32) {
+      if (staged || r < nIn) memory.copy(p + (at << 2), src, <usize>t << 2);
+    } else if (staged) {
+      for (let i = 0; i < t; i++) store<u8>(p + at + <usize>i, load<i32>(src + (<usize>i << 2)) != 0 ? 1 : 0);
+    } else {
+      for (let j = 0; j < nv; j++) { const ob = min(<usize>j << 2, last >> 2); storeMask(p + at + ob, v128.load(src + (ob << 2))); }
+    }
+  }
+}
