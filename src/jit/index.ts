@@ -4,6 +4,7 @@ import { printGraph } from './printer.js';
 import type { Graph } from './ir.js';
 import { CompilationUnit, type ScriptFunction } from './compile/unit.js';
 import { load, loadBytes, loadFile, ArchiveError } from './load.js';
+import { setFuserMode, getFuserMode, fuserStats } from './fuser/launch.js';
 
 /** A compiled function: call it with JS values; `.graph` prints its IR, `.code` its source. */
 export interface ScriptCallable {
@@ -37,7 +38,7 @@ export function compile(source: string, file = '<string>'): Record<string, Scrip
   return out;
 }
 
-export const jit = { load, loadBytes, loadFile, compile };
+export const jit = { load, loadBytes, loadFile, compile, setFuserMode, getFuserMode, fuserStats };
 export { load, loadBytes, loadFile, ArchiveError };
 export { ScriptModule, ScriptObject } from './module.js';
 export { ScriptRuntimeError } from './runtime/errors.js';

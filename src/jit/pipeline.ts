@@ -8,6 +8,7 @@ import { propagateConstants } from './passes/propagate-constants.js';
 import { peephole } from './passes/peephole.js';
 import { eliminateCommonSubexpressions } from './passes/eliminate-common-subexpressions.js';
 import { eliminateDeadCode } from './passes/eliminate-dead-code.js';
+import { fusePointwise } from './passes/fuse-pointwise.js';
 
 const env = (k: string): string => (typeof process !== 'undefined' ? process.env?.[k] ?? '' : '');
 
@@ -43,5 +44,6 @@ export function optimize(g: Graph): Graph {
   g = run(g, 'peephole', (x, allow) => peephole(x, undefined, allow));
   g = run(g, 'cse', (x) => eliminateCommonSubexpressions(x));
   g = run(g, 'dce', (x) => eliminateDeadCode(x));
+  g = run(g, 'fuse', fusePointwise);
   return g;
 }

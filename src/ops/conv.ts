@@ -9,6 +9,7 @@ import { DTypeError, OpError, ShapeError } from '../sdk/errors.js';
 import { defaultGenerator } from '../sdk/random.js';
 import { contiguous, empty, values } from './exec.js';
 import { gemmF32 } from './linalg.js';
+import { REDUCE_MEAN } from '../../assembly/kernels/opcodes.js';
 import { conv2dFast } from './conv-fast.js';
 import type { OpDef } from './table.js';
 import { CONV_BACKWARD_OPS, gradAdaptiveAvgPool2d, gradAdaptiveMaxPool2d, gradAvgPool2d, gradConv, gradConvolution, gradConvolutionMode, gradConvTranspose, gradDropout, gradMaxPool2d, gradMaxPool2dWithIndices } from './conv-grads.js';
@@ -178,29 +179,9 @@ function conv2dGemm(x: Tensor, w: Tensor, out: Tensor, p: Conv2dParams): void {
 
 /** cols[(c*kh + i)*kw + j][oh*OW + ow] = x[c, oh*sh - ph + i*dh, ow*sw - pw + j*dw] (0 in the padding). */
 function im2col(x: Tensor, base: number, C: number, H: number, W: number, kh: number, kw: number, OH: number, OW: number, p: Conv2dParams, cols: number): void {
-  const f = engine().f32;
-  const [cs, hs, ws] = [x.strides[1], x.strides[2], x.strides[3]];
-  const [sh, sw] = p.stride, [ph, pw] = p.padBefore, [dh, dw] = p.dilation;
-  const xb = (x.storage.ptr >> 2) + base;
-  let o = cols >> 2;
-  for (let c = 0; c < C; c++) {
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
-        for (let oh = 0; oh < OH; oh++, o += OW) {
-          const ih = oh * sh - ph + i * dh;
-          if (ih < 0 || ih >= H) {
-            f.fill(0, o, o + OW);
-            continue;
-          }
-          const row = xb + c * cs + ih * hs;
-          for (let ow = 0; ow < OW; ow++) {
-            const iw = ow * sw - pw + j * dw;
-            f[o + ow] = iw >= 0 && iw < W ? f[row + iw * ws] : 0;
-          }
-        }
-      }
-    }
-  }
+  const e = engine();
+  const desc = e.writeDesc([C, H, W, kh, kw, OH, OW, ...p.stride, ...p.padBefore, ...p.dilation, x.strides[1], x.strides[2], x.strides[3]]);
+  e.k.f32_im2col(x.storage.ptr + base * 4, cols, desc);
 }
 
 /** Per (image, group): cols = weight[g]^T [Og*kh*kw, Cg] @ x[g] [Cg, H*W], then col2im adds cols into out. */
@@ -322,6 +303,17 @@ function poolShapeCheck(op: string, x: Tensor, k: number[], s: number[], p: numb
 }
 
 /** Visits each output cell: fn(plane, oh, ow, outIndex). */
+/**
+ * Runs a kernel of f32-pool2d-wasmsimd.ts over pl's planes (made contiguous) with its parameter
+ * block: planes, H, W, OH, OW, kernel, stride, padding, dilation, then `extra`.
+ */
+function poolKernel(pl: Pool2d, k: number[], s: number[], p: number[], d: number[], extra: number[], run: (x: number, desc: number) => void): void {
+  const xc = contiguous(pl.x);
+  const e = engine();
+  run(xc.ptr, e.writeDesc([pl.planes, pl.H, pl.W, pl.OH, pl.OW, ...k, ...s, ...p, ...d, ...extra]));
+  if (xc !== pl.x) xc.dispose();
+}
+
 function eachOutput(pl: Pool2d, fn: (src: Float32Array, base: number, oh: number, ow: number) => void): void {
   const src = engine().f32, xb = pl.x.storage.ptr >> 2;
   for (let i = 0; i < pl.planes; i++) {
@@ -364,13 +356,9 @@ function maxPool2dWithIndices(x: Tensor, kernel: number[], stride: number[], pad
   const p = pair(op, 'padding', padding, 'either be a single int, or a tuple of two ints');
   const d = pair(op, 'dilation', dilation, 'be either a single int, or a tuple of two ints');
   const pl = pool2dInput(op, x, (H, W) => [poolOut(op, H, k[0], p[0], s[0], d[0], ceil), poolOut(op, W, k[1], p[1], s[1], d[1], ceil)], poolShapeCheck(op, x, k, s, p, d));
-  return maxPool(pl, (oh, ow) => {
-    let h0 = oh * s[0] - p[0], w0 = ow * s[1] - p[1];
-    const h1 = Math.min(h0 + (k[0] - 1) * d[0] + 1, pl.H), w1 = Math.min(w0 + (k[1] - 1) * d[1] + 1, pl.W);
-    while (h0 < 0) h0 += d[0];
-    while (w0 < 0) w0 += d[1];
-    return [h0, h1, d[0], w0, w1, d[1]];
-  });
+  const out = empty(pl.shape, 'float32'), idx = empty(pl.shape, 'int64');
+  poolKernel(pl, k, s, p, d, [], (xp, desc) => engine().k.f32_maxpool2d(xp, out.ptr, idx.ptr, desc));
+  return [out, idx];
 }
 
 function avgPool2d(x: Tensor, kernel: number[], stride: number[], padding: number | number[], ceil: boolean, countIncludePad: boolean, divisor: number | null): Tensor {
@@ -381,26 +369,7 @@ function avgPool2d(x: Tensor, kernel: number[], stride: number[], padding: numbe
   if (divisor === 0) throw new OpError(op, 'divisor must be not zero');
   const pl = pool2dInput(op, x, (H, W) => [poolOut(op, H, k[0], p[0], s[0], 1, ceil), poolOut(op, W, k[1], p[1], s[1], 1, ceil)], poolShapeCheck(op, x, k, s, p, [1, 1]));
   const out = empty(pl.shape, 'float32');
-  const vals = new Float32Array(out.numel);
-  const [hs, ws] = x.strides.slice(-2);
-  let o = 0;
-  eachOutput(pl, (src, base, oh, ow) => {
-    let h0 = oh * s[0] - p[0], w0 = ow * s[1] - p[1];
-    let h1 = Math.min(h0 + k[0], pl.H + p[0]), w1 = Math.min(w0 + k[1], pl.W + p[1]);
-    const padded = (h1 - h0) * (w1 - w0);
-    h0 = Math.max(h0, 0);
-    w0 = Math.max(w0, 0);
-    h1 = Math.min(h1, pl.H);
-    w1 = Math.min(w1, pl.W);
-    if (h0 >= h1 || w0 >= w1) {
-      vals[o++] = 0;
-      return;
-    }
-    let sum = 0;
-    for (let h = h0; h < h1; h++) for (let w = w0; w < w1; w++) sum += src[base + h * hs + w * ws];
-    vals[o++] = sum / (divisor ?? (countIncludePad ? padded : (h1 - h0) * (w1 - w0)));
-  });
-  (engine().array('float32', out.ptr, out.numel) as Float32Array).set(vals);
+  poolKernel(pl, k, s, p, [1, 1], [countIncludePad ? 1 : 0, divisor ?? 0], (xp, desc) => engine().k.f32_avgpool2d(xp, out.ptr, desc));
   return out;
 }
 
@@ -421,6 +390,13 @@ const end = (o: number, O: number, I: number) => Math.ceil(((o + 1) * I) / O);
 function adaptiveAvgPool2d(x: Tensor, size: number[]): Tensor {
   const pl = adaptiveInput('adaptive_avg_pool2d', x, size);
   const out = empty(pl.shape, 'float32');
+  if (pl.OH === 1 && pl.OW === 1 && out.numel > 0) {
+    // Global pooling: the mean of each plane.
+    const xc = contiguous(x);
+    engine().k.f32_reduce(REDUCE_MEAN, xc.ptr, out.ptr, pl.planes, pl.H * pl.W, 1);
+    if (xc !== x) xc.dispose();
+    return out;
+  }
   const vals = new Float32Array(out.numel);
   const [hs, ws] = x.strides.slice(-2);
   let o = 0;

@@ -8,6 +8,7 @@ import { DTypeError, OpError, ShapeError } from '../sdk/errors.js';
 import { broadcastShapes, broadcastStrides, cast, contiguous, empty, numelOf, offsets, wrapDim } from './exec.js';
 import { fmt, select } from './shape.js';
 import type { OpDef, Tag } from './table.js';
+import { gradEmbedding, gradGather, gradIndex, gradIndexAdd, gradIndexCopy, gradIndexFill, gradIndexPut, gradIndexSelect, gradMaskedSelect, gradScatter, gradScatterAdd, gradTake, INDEXING_BACKWARD_OPS } from './indexing-grads.js';
 
 type Num = number | boolean;
 type Elems = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array;
@@ -360,29 +361,30 @@ const M: readonly Tag[] = ['movement'];
 const I: readonly Tag[] = ['movement', 'inplace'];
 
 export const INDEXING_OPS: OpDef[] = [
-  { schema: 'aten::gather(Tensor self, int dim, Tensor index, *, bool sparse_grad=False) -> Tensor', tags: M, impl: gather },
-  { schema: 'aten::scatter.src(Tensor self, int dim, Tensor index, Tensor src) -> Tensor', tags: M, impl: (x: Tensor, d: number, i: Tensor, s: Tensor) => scatterInto('aten::scatter', cloned(x), d, i, s, null) },
-  { schema: 'aten::scatter.value(Tensor self, int dim, Tensor index, Scalar value) -> Tensor', tags: M, impl: (x: Tensor, d: number, i: Tensor, v: Num) => scatterInto('aten::scatter', cloned(x), d, i, v, null) },
+  { schema: 'aten::gather(Tensor self, int dim, Tensor index, *, bool sparse_grad=False) -> Tensor', tags: M, grad: gradGather, impl: gather },
+  { schema: 'aten::scatter.src(Tensor self, int dim, Tensor index, Tensor src) -> Tensor', tags: M, grad: gradScatter, impl: (x: Tensor, d: number, i: Tensor, s: Tensor) => scatterInto('aten::scatter', cloned(x), d, i, s, null) },
+  { schema: 'aten::scatter.value(Tensor self, int dim, Tensor index, Scalar value) -> Tensor', tags: M, grad: gradScatter, impl: (x: Tensor, d: number, i: Tensor, v: Num) => scatterInto('aten::scatter', cloned(x), d, i, v, null) },
   { schema: 'aten::scatter.reduce(Tensor self, int dim, Tensor index, Tensor src, *, str reduce) -> Tensor', tags: M, impl: (x: Tensor, d: number, i: Tensor, s: Tensor, r: string) => scatterInto('aten::scatter', cloned(x), d, i, s, scatterReduce('aten::scatter', x.dtype, r)) },
   { schema: 'aten::scatter.value_reduce(Tensor self, int dim, Tensor index, Scalar value, *, str reduce) -> Tensor', tags: M, impl: (x: Tensor, d: number, i: Tensor, v: Num, r: string) => scatterInto('aten::scatter', cloned(x), d, i, v, scatterReduce('aten::scatter', x.dtype, r)) },
-  { schema: 'aten::scatter_.src(Tensor(a!) self, int dim, Tensor index, Tensor src) -> Tensor(a!)', tags: I, impl: (x: Tensor, d: number, i: Tensor, s: Tensor) => scatterInto('aten::scatter_', x, d, i, s, null) },
-  { schema: 'aten::scatter_.value(Tensor(a!) self, int dim, Tensor index, Scalar value) -> Tensor(a!)', tags: I, impl: (x: Tensor, d: number, i: Tensor, v: Num) => scatterInto('aten::scatter_', x, d, i, v, null) },
+  { schema: 'aten::scatter_.src(Tensor(a!) self, int dim, Tensor index, Tensor src) -> Tensor(a!)', tags: I, grad: gradScatter, impl: (x: Tensor, d: number, i: Tensor, s: Tensor) => scatterInto('aten::scatter_', x, d, i, s, null) },
+  { schema: 'aten::scatter_.value(Tensor(a!) self, int dim, Tensor index, Scalar value) -> Tensor(a!)', tags: I, grad: gradScatter, impl: (x: Tensor, d: number, i: Tensor, v: Num) => scatterInto('aten::scatter_', x, d, i, v, null) },
   { schema: 'aten::scatter_.reduce(Tensor(a!) self, int dim, Tensor index, Tensor src, *, str reduce) -> Tensor(a!)', tags: I, impl: (x: Tensor, d: number, i: Tensor, s: Tensor, r: string) => scatterInto('aten::scatter_', x, d, i, s, scatterReduce('aten::scatter_', x.dtype, r)) },
   { schema: 'aten::scatter_.value_reduce(Tensor(a!) self, int dim, Tensor index, Scalar value, *, str reduce) -> Tensor(a!)', tags: I, impl: (x: Tensor, d: number, i: Tensor, v: Num, r: string) => scatterInto('aten::scatter_', x, d, i, v, scatterReduce('aten::scatter_', x.dtype, r)) },
-  { schema: 'aten::scatter_add(Tensor self, int dim, Tensor index, Tensor src) -> Tensor', tags: M, impl: (x: Tensor, d: number, i: Tensor, s: Tensor) => scatterInto('aten::scatter_add', cloned(x), d, i, s, addFor(x.dtype)) },
-  { schema: 'aten::scatter_add_(Tensor(a!) self, int dim, Tensor index, Tensor src) -> Tensor(a!)', tags: I, impl: (x: Tensor, d: number, i: Tensor, s: Tensor) => scatterInto('aten::scatter_add_', x, d, i, s, addFor(x.dtype)) },
-  { schema: 'aten::index_select(Tensor self, int dim, Tensor index) -> Tensor', tags: M, impl: indexSelect },
-  { schema: 'aten::index_add(Tensor self, int dim, Tensor index, Tensor source, *, Scalar alpha=1) -> Tensor', tags: M, impl: indexAdd },
-  { schema: 'aten::index_copy(Tensor self, int dim, Tensor index, Tensor source) -> Tensor', tags: M, impl: indexCopy },
-  { schema: 'aten::index_fill.int_Scalar(Tensor self, int dim, Tensor index, Scalar value) -> Tensor', tags: M, impl: indexFill },
-  { schema: 'aten::index_fill.int_Tensor(Tensor self, int dim, Tensor index, Tensor value) -> Tensor', tags: M, impl: indexFill },
-  { schema: 'aten::embedding(Tensor weight, Tensor indices, SymInt padding_idx=-1, bool scale_grad_by_freq=False, bool sparse=False) -> Tensor', tags: M, impl: embedding },
-  { schema: 'aten::index.Tensor(Tensor self, Tensor?[] indices) -> Tensor', tags: M, impl: index },
-  { schema: 'aten::index_put_(Tensor(a!) self, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor(a!)', tags: I, impl: indexPut },
-  { schema: 'aten::index_put(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor', tags: M, impl: (x: Tensor, i: (Tensor | null)[], v: Tensor, a: boolean) => indexPut(cloned(x), i, v, a) },
-  { schema: 'aten::masked_select(Tensor self, Tensor mask) -> Tensor', tags: M, impl: maskedSelect },
+  { schema: 'aten::scatter_add(Tensor self, int dim, Tensor index, Tensor src) -> Tensor', tags: M, grad: gradScatterAdd, impl: (x: Tensor, d: number, i: Tensor, s: Tensor) => scatterInto('aten::scatter_add', cloned(x), d, i, s, addFor(x.dtype)) },
+  { schema: 'aten::scatter_add_(Tensor(a!) self, int dim, Tensor index, Tensor src) -> Tensor(a!)', tags: I, grad: gradScatterAdd, impl: (x: Tensor, d: number, i: Tensor, s: Tensor) => scatterInto('aten::scatter_add_', x, d, i, s, addFor(x.dtype)) },
+  { schema: 'aten::index_select(Tensor self, int dim, Tensor index) -> Tensor', tags: M, grad: gradIndexSelect, impl: indexSelect },
+  { schema: 'aten::index_add(Tensor self, int dim, Tensor index, Tensor source, *, Scalar alpha=1) -> Tensor', tags: M, grad: gradIndexAdd, impl: indexAdd },
+  { schema: 'aten::index_copy(Tensor self, int dim, Tensor index, Tensor source) -> Tensor', tags: M, grad: gradIndexCopy, impl: indexCopy },
+  { schema: 'aten::index_fill.int_Scalar(Tensor self, int dim, Tensor index, Scalar value) -> Tensor', tags: M, grad: gradIndexFill, impl: indexFill },
+  { schema: 'aten::index_fill.int_Tensor(Tensor self, int dim, Tensor index, Tensor value) -> Tensor', tags: M, grad: gradIndexFill, impl: indexFill },
+  { schema: 'aten::embedding(Tensor weight, Tensor indices, SymInt padding_idx=-1, bool scale_grad_by_freq=False, bool sparse=False) -> Tensor', tags: M, grad: gradEmbedding, impl: embedding },
+  { schema: 'aten::index.Tensor(Tensor self, Tensor?[] indices) -> Tensor', tags: M, grad: gradIndex, impl: index },
+  { schema: 'aten::index_put_(Tensor(a!) self, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor(a!)', tags: I, grad: gradIndexPut, impl: indexPut },
+  { schema: 'aten::index_put(Tensor self, Tensor?[] indices, Tensor values, bool accumulate=False) -> Tensor', tags: M, grad: gradIndexPut, impl: (x: Tensor, i: (Tensor | null)[], v: Tensor, a: boolean) => indexPut(cloned(x), i, v, a) },
+  { schema: 'aten::masked_select(Tensor self, Tensor mask) -> Tensor', tags: M, grad: gradMaskedSelect, impl: maskedSelect },
   { schema: 'aten::nonzero(Tensor self) -> Tensor', tags: M, impl: nonzero },
   { schema: 'aten::where(Tensor condition) -> Tensor[]', tags: M, impl: (c: Tensor) => nonzeroCoords(c).map((col) => longs([col.length], col)) },
-  { schema: 'aten::take(Tensor self, Tensor index) -> Tensor', tags: M, impl: take },
+  { schema: 'aten::take(Tensor self, Tensor index) -> Tensor', tags: M, grad: gradTake, impl: take },
+  ...INDEXING_BACKWARD_OPS,
 ];
 

@@ -9,6 +9,8 @@ import { broadcastShapes, broadcastStrides, cast, coalesce, contiguous, empty, f
 import { inplaceOf } from './inplace.js';
 import { gradAdd, gradAtan2, gradClamp, gradClampMax, gradClampMin, gradClampTensor, gradDiv, gradElu, gradFmod, gradGelu, gradHardtanh, gradLeakyRelu, gradMaskedFill, gradMaximum, gradMinimum, gradMul, gradPowScalar, gradPowScalarBase, gradPowTensor, gradRemainder, gradRsub, gradSoftplus, gradSub, gradWhere, gradZero, unaryRule, UNARY_GRADS } from './pointwise-grads.js';
 import type { OpDef, Tag } from './table.js';
+import * as FO from '../../assembly/fused/fused-ops.js';
+import type { FuseBuilder, FuseExpr, Operand } from '../jit/fuser/program.js';
 
 type Num = number | boolean;
 const isScalar = (v: unknown): v is Num => typeof v === 'number' || typeof v === 'boolean';
@@ -132,7 +134,28 @@ interface UnarySpec {
   op: number;
   /** For ops that keep integer dtypes (neg, abs, relu ...): the integer computation. */
   int?: (x: number) => number;
+  /** The fuser's element expression: the same SIMD computation as the f32 kernel. */
+  fuse?: FuseExpr;
 }
+
+// Fuser expressions (src/jit/fuser): each mirrors the f32 kernel's vector code step for step.
+type X = Operand | null;
+const un = (op: number): FuseExpr => (b, x) => b.unary(op, x);
+const hardClamp36 = (b: FuseBuilder, x: X) => b.clamp(b.add(x, 3), 0, 6);
+const fuseGeluTanh = (b: FuseBuilder, x: X): X => {
+  const x3 = b.mul(b.mul(x, x), x);
+  const inner = b.mul(0.7978845608028654, b.add(x, b.mul(0.044715, x3)));
+  return b.mul(b.mul(0.5, x), b.add(1, b.unary(FO.FOP_TANH, inner)));
+};
+const fuseClampTensor = (b: FuseBuilder, x: X, lo: X, hi: X): X => {
+  if (lo === null && hi === null) return null;
+  const a = lo === null ? x : b.arith(FO.FOP_MAX, x, lo);
+  return hi === null ? a : b.arith(FO.FOP_MIN, a, hi);
+};
+const fuseSoftplus = (b: FuseBuilder, x: X, beta: number, th: number): X => {
+  const bx = b.mul(x, beta);
+  return b.where(b.compare(FO.FOP_GT, bx, th), x, b.div(b.unary(FO.FOP_LOG1P, b.unary(FO.FOP_EXP, bx)), beta));
+};
 
 export const roundHalfEven = (x: number) => {
   const r = Math.round(x);
@@ -140,31 +163,31 @@ export const roundHalfEven = (x: number) => {
 };
 
 const UNARY: UnarySpec[] = [
-  { name: 'abs', op: K.UNARY_ABS, int: Math.abs },
-  { name: 'neg', op: K.UNARY_NEG, int: (x) => -x },
-  { name: 'exp', op: K.UNARY_EXP },
-  { name: 'log', op: K.UNARY_LOG },
-  { name: 'sqrt', op: K.UNARY_SQRT },
-  { name: 'rsqrt', op: K.UNARY_RSQRT },
-  { name: 'sigmoid', op: K.UNARY_SIGMOID },
-  { name: 'tanh', op: K.UNARY_TANH },
-  { name: 'relu', op: K.UNARY_RELU, int: (x) => Math.max(x, 0) },
-  { name: 'reciprocal', op: K.UNARY_RECIPROCAL },
+  { name: 'abs', op: K.UNARY_ABS, int: Math.abs, fuse: un(FO.FOP_ABS) },
+  { name: 'neg', op: K.UNARY_NEG, int: (x) => -x, fuse: un(FO.FOP_NEG) },
+  { name: 'exp', op: K.UNARY_EXP, fuse: un(FO.FOP_EXP) },
+  { name: 'log', op: K.UNARY_LOG, fuse: un(FO.FOP_LOG) },
+  { name: 'sqrt', op: K.UNARY_SQRT, fuse: un(FO.FOP_SQRT) },
+  { name: 'rsqrt', op: K.UNARY_RSQRT, fuse: (b, x) => b.div(1, b.unary(FO.FOP_SQRT, x)) },
+  { name: 'sigmoid', op: K.UNARY_SIGMOID, fuse: un(FO.FOP_SIGMOID) },
+  { name: 'tanh', op: K.UNARY_TANH, fuse: un(FO.FOP_TANH) },
+  { name: 'relu', op: K.UNARY_RELU, int: (x) => Math.max(x, 0), fuse: (b, x) => b.clamp(x, 0, null) },
+  { name: 'reciprocal', op: K.UNARY_RECIPROCAL, fuse: (b, x) => b.div(1, x) },
   { name: 'sin', op: K.UNARY_SIN },
   { name: 'cos', op: K.UNARY_COS },
-  { name: 'expm1', op: K.UNARY_EXPM1 },
-  { name: 'log1p', op: K.UNARY_LOG1P },
+  { name: 'expm1', op: K.UNARY_EXPM1, fuse: un(FO.FOP_EXPM1) },
+  { name: 'log1p', op: K.UNARY_LOG1P, fuse: un(FO.FOP_LOG1P) },
   { name: 'erf', op: K.UNARY_ERF },
-  { name: 'floor', op: K.UNARY_FLOOR, int: Math.floor },
-  { name: 'ceil', op: K.UNARY_CEIL, int: Math.ceil },
-  { name: 'trunc', op: K.UNARY_TRUNC, int: Math.trunc },
-  { name: 'round', op: K.UNARY_ROUND, int: roundHalfEven },
+  { name: 'floor', op: K.UNARY_FLOOR, int: Math.floor, fuse: un(FO.FOP_FLOOR) },
+  { name: 'ceil', op: K.UNARY_CEIL, int: Math.ceil, fuse: un(FO.FOP_CEIL) },
+  { name: 'trunc', op: K.UNARY_TRUNC, int: Math.trunc, fuse: un(FO.FOP_TRUNC) },
+  { name: 'round', op: K.UNARY_ROUND, int: roundHalfEven, fuse: un(FO.FOP_ROUND) },
   { name: 'sign', op: K.UNARY_SIGN, int: Math.sign },
-  { name: 'silu', op: K.UNARY_SILU },
-  { name: 'mish', op: K.UNARY_MISH },
-  { name: 'hardsigmoid', op: K.UNARY_HARDSIGMOID },
-  { name: 'hardswish', op: K.UNARY_HARDSWISH },
-  { name: 'relu6', op: K.UNARY_RELU6, int: (x) => Math.min(Math.max(x, 0), 6) },
+  { name: 'silu', op: K.UNARY_SILU, fuse: (b, x) => b.div(x, b.add(1, b.unary(FO.FOP_EXP, b.unary(FO.FOP_NEG, x)))) },
+  { name: 'mish', op: K.UNARY_MISH, fuse: (b, x) => b.mul(x, b.unary(FO.FOP_TANH, b.unary(FO.FOP_LOG1P, b.unary(FO.FOP_EXP, x)))) },
+  { name: 'hardsigmoid', op: K.UNARY_HARDSIGMOID, fuse: (b, x) => b.div(hardClamp36(b, x), 6) },
+  { name: 'hardswish', op: K.UNARY_HARDSWISH, fuse: (b, x) => b.div(b.mul(x, hardClamp36(b, x)), 6) },
+  { name: 'relu6', op: K.UNARY_RELU6, int: (x) => Math.min(Math.max(x, 0), 6), fuse: (b, x) => b.clamp(x, 0, 6) },
   { name: 'tan', op: K.UNARY_TAN },
   { name: 'atan', op: K.UNARY_ATAN },
   { name: 'asin', op: K.UNARY_ASIN },
@@ -173,7 +196,7 @@ const UNARY: UnarySpec[] = [
   { name: 'cosh', op: K.UNARY_COSH },
   { name: 'log2', op: K.UNARY_LOG2 },
   { name: 'log10', op: K.UNARY_LOG10 },
-  { name: 'frac', op: K.UNARY_FRAC },
+  { name: 'frac', op: K.UNARY_FRAC, fuse: (b, x) => b.sub(x, b.unary(FO.FOP_TRUNC, x)) },
 ];
 
 function unary(spec: UnarySpec, x: Tensor, p0 = 0, p1 = 0): Tensor {
@@ -202,6 +225,9 @@ const COMPARES: [string, number, (a: number, b: number) => boolean][] = [
   ['gt', K.COMPARE_GT, (a, b) => a > b],
   ['ge', K.COMPARE_GE, (a, b) => a >= b],
 ];
+
+/** The fuser's compare for a kernel COMPARE_* op (FOP_EQ ... FOP_GE are in the same order). */
+const fuseCompareOf = (op: number): FuseExpr => (b, x, y) => b.compare(FO.FOP_EQ + (op - K.COMPARE_EQ), x, y);
 
 function whereImpl(cond: Tensor, a: Tensor | Num, b: Tensor | Num): Tensor {
   if (cond.dtype !== 'bool' && cond.dtype !== 'uint8') throw new DTypeError('aten::where', `where expected condition to be a boolean tensor, but got a tensor with dtype ${cond.dtype}`);
@@ -260,27 +286,27 @@ function logical(name: string, fn: (a: boolean, b: boolean) => boolean) {
 }
 
 export const POINTWISE_OPS: OpDef[] = [
-  ...withInplace(UNARY.map((u) => ({ schema: `aten::${u.name}(Tensor self) -> Tensor`, tags: U, impl: (x: Tensor) => unary(u, x), grad: unaryRule(UNARY_GRADS[u.name]) }))),
+  ...withInplace(UNARY.map((u) => ({ schema: `aten::${u.name}(Tensor self) -> Tensor`, tags: U, impl: (x: Tensor) => unary(u, x), grad: unaryRule(UNARY_GRADS[u.name]), fuse: u.fuse }))),
   ...withInplace([
-    { schema: 'aten::gelu(Tensor self, *, str approximate="none") -> Tensor', tags: U, impl: (x: Tensor, ap: string) => unaryF32(ap === 'tanh' ? K.UNARY_GELU_TANH : K.UNARY_GELU, x), grad: gradGelu },
-    { schema: 'aten::elu(Tensor self, Scalar alpha=1, Scalar scale=1, Scalar input_scale=1) -> Tensor', tags: U, impl: elu, grad: gradElu },
-    { schema: 'aten::leaky_relu(Tensor self, Scalar negative_slope=0.01) -> Tensor', tags: U, impl: (x: Tensor, s: number) => unaryF32(K.UNARY_LEAKY_RELU, x, s), grad: gradLeakyRelu },
-    { schema: 'aten::hardtanh(Tensor self, Scalar min_val=-1, Scalar max_val=1) -> Tensor', tags: U, impl: (x: Tensor, lo: number, hi: number) => clampScalar(x, lo, hi), grad: gradHardtanh },
-    { schema: 'aten::clamp(Tensor self, Scalar? min=None, Scalar? max=None) -> Tensor', tags: U, impl: clampScalar, grad: gradClamp },
-    { schema: 'aten::clamp.Tensor(Tensor self, Tensor? min=None, Tensor? max=None) -> Tensor', tags: B, impl: clampTensor, grad: gradClampTensor },
-    { schema: 'aten::clamp_min(Tensor self, Scalar min) -> Tensor', tags: U, impl: (x: Tensor, lo: number) => clampScalar(x, lo, null), grad: gradClampMin },
-    { schema: 'aten::clamp_max(Tensor self, Scalar max) -> Tensor', tags: U, impl: (x: Tensor, hi: number) => clampScalar(x, null, hi), grad: gradClampMax },
+    { schema: 'aten::gelu(Tensor self, *, str approximate="none") -> Tensor', tags: U, impl: (x: Tensor, ap: string) => unaryF32(ap === 'tanh' ? K.UNARY_GELU_TANH : K.UNARY_GELU, x), grad: gradGelu, fuse: (b, x, ap: string) => (ap === 'tanh' ? fuseGeluTanh(b, x) : null) },
+    { schema: 'aten::elu(Tensor self, Scalar alpha=1, Scalar scale=1, Scalar input_scale=1) -> Tensor', tags: U, impl: elu, grad: gradElu, fuse: (b, x, alpha: number, scale: number, inScale: number) => (scale === 1 && inScale === 1 ? b.where(b.compare(FO.FOP_GT, x, 0), x, b.mul(alpha, b.unary(FO.FOP_EXPM1, x))) : null) },
+    { schema: 'aten::leaky_relu(Tensor self, Scalar negative_slope=0.01) -> Tensor', tags: U, impl: (x: Tensor, s: number) => unaryF32(K.UNARY_LEAKY_RELU, x, s), grad: gradLeakyRelu, fuse: (b, x, s: number) => b.where(b.compare(FO.FOP_GT, x, 0), x, b.mul(x, s)) },
+    { schema: 'aten::hardtanh(Tensor self, Scalar min_val=-1, Scalar max_val=1) -> Tensor', tags: U, impl: (x: Tensor, lo: number, hi: number) => clampScalar(x, lo, hi), grad: gradHardtanh, fuse: (b, x, lo: number, hi: number) => b.clamp(x, lo, hi) },
+    { schema: 'aten::clamp(Tensor self, Scalar? min=None, Scalar? max=None) -> Tensor', tags: U, impl: clampScalar, grad: gradClamp, fuse: (b, x, lo: number | null, hi: number | null) => b.clamp(x, lo, hi) },
+    { schema: 'aten::clamp.Tensor(Tensor self, Tensor? min=None, Tensor? max=None) -> Tensor', tags: B, impl: clampTensor, grad: gradClampTensor, fuse: fuseClampTensor },
+    { schema: 'aten::clamp_min(Tensor self, Scalar min) -> Tensor', tags: U, impl: (x: Tensor, lo: number) => clampScalar(x, lo, null), grad: gradClampMin, fuse: (b, x, lo: number) => b.clamp(x, lo, null) },
+    { schema: 'aten::clamp_max(Tensor self, Scalar max) -> Tensor', tags: U, impl: (x: Tensor, hi: number) => clampScalar(x, null, hi), grad: gradClampMax, fuse: (b, x, hi: number) => b.clamp(x, null, hi) },
     { schema: 'aten::round.decimals(Tensor self, *, int decimals) -> Tensor', tags: U, impl: roundDecimals, grad: gradZero },
-    { schema: 'aten::add.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor', tags: B, impl: (a: Tensor, b: Tensor, al: Num) => addAlpha('aten::add', a, b, al, ADD), grad: gradAdd },
-    { schema: 'aten::add.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor', tags: B, impl: (a: Tensor, b: Num, al: Num) => addAlpha('aten::add', a, b, al, ADD), grad: gradAdd },
-    { schema: 'aten::sub.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor', tags: B, impl: (a: Tensor, b: Tensor, al: Num) => addAlpha('aten::sub', a, b, al, SUB), grad: gradSub },
-    { schema: 'aten::sub.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor', tags: B, impl: (a: Tensor, b: Num, al: Num) => addAlpha('aten::sub', a, b, al, SUB), grad: gradSub },
-    { schema: 'aten::mul.Tensor(Tensor self, Tensor other) -> Tensor', tags: B, impl: (a: Tensor, b: Tensor) => arith('aten::mul', a, b, MUL), grad: gradMul },
-    { schema: 'aten::mul.Scalar(Tensor self, Scalar other) -> Tensor', tags: B, impl: (a: Tensor, b: Num) => arith('aten::mul', a, b, MUL), grad: gradMul },
-    { schema: 'aten::div.Tensor(Tensor self, Tensor other) -> Tensor', tags: B, impl: (a: Tensor, b: Tensor) => div(a, b, null), grad: gradDiv },
-    { schema: 'aten::div.Scalar(Tensor self, Scalar other) -> Tensor', tags: B, impl: (a: Tensor, b: Num) => div(a, b, null), grad: gradDiv },
-    { schema: 'aten::div.Tensor_mode(Tensor self, Tensor other, *, str? rounding_mode) -> Tensor', tags: B, impl: div, grad: gradDiv },
-    { schema: 'aten::div.Scalar_mode(Tensor self, Scalar other, *, str? rounding_mode) -> Tensor', tags: B, impl: div, grad: gradDiv },
+    { schema: 'aten::add.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor', tags: B, impl: (a: Tensor, b: Tensor, al: Num) => addAlpha('aten::add', a, b, al, ADD), grad: gradAdd, fuse: (b, x, y, al) => b.addAlpha(FO.FOP_ADD, x, y, al) },
+    { schema: 'aten::add.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor', tags: B, impl: (a: Tensor, b: Num, al: Num) => addAlpha('aten::add', a, b, al, ADD), grad: gradAdd, fuse: (b, x, y, al) => b.addAlpha(FO.FOP_ADD, x, y, al) },
+    { schema: 'aten::sub.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor', tags: B, impl: (a: Tensor, b: Tensor, al: Num) => addAlpha('aten::sub', a, b, al, SUB), grad: gradSub, fuse: (b, x, y, al) => b.addAlpha(FO.FOP_SUB, x, y, al) },
+    { schema: 'aten::sub.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor', tags: B, impl: (a: Tensor, b: Num, al: Num) => addAlpha('aten::sub', a, b, al, SUB), grad: gradSub, fuse: (b, x, y, al) => b.addAlpha(FO.FOP_SUB, x, y, al) },
+    { schema: 'aten::mul.Tensor(Tensor self, Tensor other) -> Tensor', tags: B, impl: (a: Tensor, b: Tensor) => arith('aten::mul', a, b, MUL), grad: gradMul, fuse: (b, x, y) => b.mul(x, y) },
+    { schema: 'aten::mul.Scalar(Tensor self, Scalar other) -> Tensor', tags: B, impl: (a: Tensor, b: Num) => arith('aten::mul', a, b, MUL), grad: gradMul, fuse: (b, x, y) => b.mul(x, y) },
+    { schema: 'aten::div.Tensor(Tensor self, Tensor other) -> Tensor', tags: B, impl: (a: Tensor, b: Tensor) => div(a, b, null), grad: gradDiv, fuse: (b, x, y) => b.div(x, y) },
+    { schema: 'aten::div.Scalar(Tensor self, Scalar other) -> Tensor', tags: B, impl: (a: Tensor, b: Num) => div(a, b, null), grad: gradDiv, fuse: (b, x, y) => b.div(x, y) },
+    { schema: 'aten::div.Tensor_mode(Tensor self, Tensor other, *, str? rounding_mode) -> Tensor', tags: B, impl: div, grad: gradDiv, fuse: (b, x, y, mode: string | null) => (mode === null ? b.div(x, y) : null) },
+    { schema: 'aten::div.Scalar_mode(Tensor self, Scalar other, *, str? rounding_mode) -> Tensor', tags: B, impl: div, grad: gradDiv, fuse: (b, x, y, mode: string | null) => (mode === null ? b.div(x, y) : null) },
     { schema: 'aten::fmod.Tensor(Tensor self, Tensor other) -> Tensor', tags: B, impl: (a: Tensor, b: Tensor) => arith('aten::fmod', a, b, FMOD), grad: gradFmod },
     { schema: 'aten::fmod.Scalar(Tensor self, Scalar other) -> Tensor', tags: B, impl: (a: Tensor, b: Num) => arith('aten::fmod', a, b, FMOD), grad: gradFmod },
     { schema: 'aten::remainder.Tensor(Tensor self, Tensor other) -> Tensor', tags: B, impl: (a: Tensor, b: Tensor) => arith('aten::remainder', a, b, REMAINDER), grad: gradRemainder },
@@ -288,32 +314,32 @@ export const POINTWISE_OPS: OpDef[] = [
     { schema: 'aten::atan2(Tensor self, Tensor other) -> Tensor', tags: B, impl: (a: Tensor, b: Tensor) => arith('aten::atan2', a, b, ATAN2), grad: gradAtan2 },
     { schema: 'aten::masked_fill.Scalar(Tensor self, Tensor mask, Scalar value) -> Tensor', tags: B, impl: (x: Tensor, m: Tensor, v: Num) => maskedFill(x, m, v), grad: gradMaskedFill },
     { schema: 'aten::masked_fill.Tensor(Tensor self, Tensor mask, Tensor value) -> Tensor', tags: B, impl: (x: Tensor, m: Tensor, v: Tensor) => maskedFill(x, m, v), grad: gradMaskedFill },
-    ...COMPARES.flatMap(([n, op, js]) => [
-      { schema: `aten::${n}.Tensor(Tensor self, Tensor other) -> Tensor`, tags: C, impl: (a: Tensor, b: Tensor) => compare(`aten::${n}`, op, js, a, b) },
-      { schema: `aten::${n}.Scalar(Tensor self, Scalar other) -> Tensor`, tags: C, impl: (a: Tensor, b: Num) => compare(`aten::${n}`, op, js, a, b) },
-    ]),
+    ...COMPARES.flatMap(([n, op, js]) => [fuseCompareOf(op)].flatMap((fuseCompare) => [
+      { schema: `aten::${n}.Tensor(Tensor self, Tensor other) -> Tensor`, tags: C, impl: (a: Tensor, b: Tensor) => compare(`aten::${n}`, op, js, a, b), fuse: fuseCompare },
+      { schema: `aten::${n}.Scalar(Tensor self, Scalar other) -> Tensor`, tags: C, impl: (a: Tensor, b: Num) => compare(`aten::${n}`, op, js, a, b), fuse: fuseCompare },
+    ])),
     { schema: 'aten::logical_and(Tensor self, Tensor other) -> Tensor', tags: B, impl: logical('aten::logical_and', (a, b) => a && b) },
     { schema: 'aten::logical_or(Tensor self, Tensor other) -> Tensor', tags: B, impl: logical('aten::logical_or', (a, b) => a || b) },
     { schema: 'aten::logical_xor(Tensor self, Tensor other) -> Tensor', tags: B, impl: logical('aten::logical_xor', (a, b) => a !== b) },
     { schema: 'aten::logical_not(Tensor self) -> Tensor', tags: U, impl: (x: Tensor) => mapN('aten::logical_not', [x], 'bool', (v) => +(v === 0)) },
   ]),
-  { schema: 'aten::softplus(Tensor self, Scalar beta=1, Scalar threshold=20) -> Tensor', tags: U, impl: (x: Tensor, beta: number, th: number) => unaryF32(K.UNARY_SOFTPLUS, x, beta, th), grad: gradSoftplus },
+  { schema: 'aten::softplus(Tensor self, Scalar beta=1, Scalar threshold=20) -> Tensor', tags: U, impl: (x: Tensor, beta: number, th: number) => unaryF32(K.UNARY_SOFTPLUS, x, beta, th), grad: gradSoftplus, fuse: fuseSoftplus },
   { schema: 'aten::pow.Tensor_Tensor(Tensor self, Tensor exponent) -> Tensor', tags: B, impl: (a: Tensor, b: Tensor) => arith('aten::pow', a, b, POW), grad: gradPowTensor },
-  { schema: 'aten::pow.Tensor_Scalar(Tensor self, Scalar exponent) -> Tensor', tags: U, impl: powTensorScalar, grad: gradPowScalar },
+  { schema: 'aten::pow.Tensor_Scalar(Tensor self, Scalar exponent) -> Tensor', tags: U, impl: powTensorScalar, grad: gradPowScalar, fuse: (b, x, e: number) => (e === 2 ? b.mul(x, x) : null) },
   { schema: 'aten::floor_divide(Tensor self, Tensor other) -> Tensor', tags: B, impl: (a: Tensor, b: Tensor) => arith('aten::floor_divide', a, b, FLOOR_DIV), grad: gradZero },
   { schema: 'aten::floor_divide.Scalar(Tensor self, Scalar other) -> Tensor', tags: B, impl: (a: Tensor, b: Num) => arith('aten::floor_divide', a, b, FLOOR_DIV), grad: gradZero },
-  { schema: 'aten::maximum(Tensor self, Tensor other) -> Tensor', tags: B, impl: (a: Tensor, b: Tensor) => arith('aten::maximum', a, b, MAX), grad: gradMaximum },
-  { schema: 'aten::minimum(Tensor self, Tensor other) -> Tensor', tags: B, impl: (a: Tensor, b: Tensor) => arith('aten::minimum', a, b, MIN), grad: gradMinimum },
-  { schema: 'aten::rsub.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor', tags: B, impl: (a: Tensor, b: Tensor, al: Num) => addAlpha('aten::rsub', b, a, al, SUB), grad: gradRsub },
-  { schema: 'aten::rsub.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor', tags: B, impl: (a: Tensor, b: Num, al: Num) => addAlpha('aten::rsub', b, a, al, SUB), grad: gradRsub },
+  { schema: 'aten::maximum(Tensor self, Tensor other) -> Tensor', tags: B, impl: (a: Tensor, b: Tensor) => arith('aten::maximum', a, b, MAX), grad: gradMaximum, fuse: (b, x, y) => b.arith(FO.FOP_MAX, x, y) },
+  { schema: 'aten::minimum(Tensor self, Tensor other) -> Tensor', tags: B, impl: (a: Tensor, b: Tensor) => arith('aten::minimum', a, b, MIN), grad: gradMinimum, fuse: (b, x, y) => b.arith(FO.FOP_MIN, x, y) },
+  { schema: 'aten::rsub.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor', tags: B, impl: (a: Tensor, b: Tensor, al: Num) => addAlpha('aten::rsub', b, a, al, SUB), grad: gradRsub, fuse: (b, x, y, al) => b.addAlpha(FO.FOP_SUB, y, x, al) },
+  { schema: 'aten::rsub.Scalar(Tensor self, Scalar other, Scalar alpha=1) -> Tensor', tags: B, impl: (a: Tensor, b: Num, al: Num) => addAlpha('aten::rsub', b, a, al, SUB), grad: gradRsub, fuse: (b, x, y, al) => b.addAlpha(FO.FOP_SUB, y, x, al) },
   { schema: 'aten::pow.Scalar(Scalar self, Tensor exponent) -> Tensor', tags: U, impl: (a: Num, b: Tensor) => arith('aten::pow', a, b, POW), grad: gradPowScalarBase },
   { schema: 'aten::remainder.Scalar_Tensor(Scalar self, Tensor other) -> Tensor', tags: B, impl: (a: Num, b: Tensor) => arith('aten::remainder', a, b, REMAINDER) },
-  { schema: 'aten::where.self(Tensor condition, Tensor self, Tensor other) -> Tensor', tags: T(['pointwise']), impl: whereImpl, grad: gradWhere },
-  { schema: 'aten::where.ScalarSelf(Tensor condition, Scalar self, Tensor other) -> Tensor', tags: T(['pointwise']), impl: whereImpl, grad: gradWhere },
-  { schema: 'aten::where.ScalarOther(Tensor condition, Tensor self, Scalar other) -> Tensor', tags: T(['pointwise']), impl: whereImpl, grad: gradWhere },
-  { schema: 'aten::where.Scalar(Tensor condition, Scalar self, Scalar other) -> Tensor', tags: T(['pointwise']), impl: whereImpl, grad: gradWhere },
-  { schema: 'aten::max.other(Tensor self, Tensor other) -> Tensor', tags: B, impl: (a: Tensor, b: Tensor) => arith('aten::max', a, b, MAX), grad: gradMaximum },
-  { schema: 'aten::min.other(Tensor self, Tensor other) -> Tensor', tags: B, impl: (a: Tensor, b: Tensor) => arith('aten::min', a, b, MIN), grad: gradMinimum },
+  { schema: 'aten::where.self(Tensor condition, Tensor self, Tensor other) -> Tensor', tags: T(['pointwise']), impl: whereImpl, grad: gradWhere, fuse: (b, c, x, y) => b.where(c, x, y) },
+  { schema: 'aten::where.ScalarSelf(Tensor condition, Scalar self, Tensor other) -> Tensor', tags: T(['pointwise']), impl: whereImpl, grad: gradWhere, fuse: (b, c, x, y) => b.where(c, x, y) },
+  { schema: 'aten::where.ScalarOther(Tensor condition, Tensor self, Scalar other) -> Tensor', tags: T(['pointwise']), impl: whereImpl, grad: gradWhere, fuse: (b, c, x, y) => b.where(c, x, y) },
+  { schema: 'aten::where.Scalar(Tensor condition, Scalar self, Scalar other) -> Tensor', tags: T(['pointwise']), impl: whereImpl, grad: gradWhere, fuse: (b, c, x, y) => b.where(c, x, y) },
+  { schema: 'aten::max.other(Tensor self, Tensor other) -> Tensor', tags: B, impl: (a: Tensor, b: Tensor) => arith('aten::max', a, b, MAX), grad: gradMaximum, fuse: (b, x, y) => b.arith(FO.FOP_MAX, x, y) },
+  { schema: 'aten::min.other(Tensor self, Tensor other) -> Tensor', tags: B, impl: (a: Tensor, b: Tensor) => arith('aten::min', a, b, MIN), grad: gradMinimum, fuse: (b, x, y) => b.arith(FO.FOP_MIN, x, y) },
 ];
 
 function elu(x: Tensor, alpha: number, scale: number, inputScale: number): Tensor {

@@ -3,11 +3,13 @@
 // and pixel (un)shuffle. All but the shuffles are separable: each spatial dim gets a tap table
 // (per output coordinate: source indices and weights), applied one dim at a time. Index and
 // weight arithmetic follows ATen's UpSample.h, including its float32 rounding, so that nearest
-// neighbours land on the same source pixel as in PyTorch.
+// neighbours land on the same source pixel as in PyTorch. float32 over one or two dims runs on the
+// kernels f32_gather2d (one unit tap: padding, nearest) and f32_taps2d; alongDim is the reference.
+import { engine } from '../engine/engine.js';
 import { Tensor } from '../sdk/tensor.js';
 import { isFloating } from '../sdk/dtype.js';
 import { DTypeError, OpError, ShapeError } from '../sdk/errors.js';
-import { fromValues, numelOf } from './exec.js';
+import { contiguous, empty, fromValues, numelOf } from './exec.js';
 import { withValues } from './norm.js';
 import type { OpDef } from './table.js';
 import { gradAdaptiveAvgPool, gradConstantPad, gradPad, gradPadBySource, gradPixelShuffle, gradPixelUnshuffle, gradUpsample } from './resample-grads.js';
@@ -63,9 +65,32 @@ function separable(x: Tensor, perDim: Taps[], fill = 0): Tensor {
   const first = x.dim - perDim.length;
   const outShape = [...shape.slice(0, first), ...perDim.map((t) => t.size)];
   if (numelOf(outShape) === 0 || x.numel === 0) return fromValues(outShape, x.dtype, []);
+  if (x.dtype === 'float32' && perDim.length <= 2) return separableF32(x, perDim, outShape, fill);
   let v = withValues(x, (src) => alongDim(src, shape, first, perDim[0], fill));
   for (let i = 1; i < perDim.length; i++) v = alongDim(v, shape, first + i, perDim[i], fill);
   return fromValues(outShape, x.dtype, v);
+}
+
+/** separable for float32 and one or two dims: the planes are [outer, H, W] (H = 1 for one dim). */
+function separableF32(x: Tensor, perDim: Taps[], outShape: number[], fill: number): Tensor {
+  const [th, tw] = perDim.length === 2 ? perDim : [taps(1, 1, () => [0, 1]), perDim[0]];
+  const W = x.shape[x.dim - 1], H = perDim.length === 2 ? x.shape[x.dim - 2] : 1;
+  const planes = x.numel / (H * W);
+  const e = engine(), xc = contiguous(x), out = empty(outShape, 'float32');
+  const unit = (t: Taps) => t.k === 1 && t.w.every((v) => v === 1);
+  const tables = [th.idx, th.w, tw.idx, tw.w];
+  const ptrs = tables.map((t) => e.alloc(t.length * 4));
+  const tmp = e.alloc(W * 4);
+  try {
+    tables.forEach((t, i) => (t instanceof Int32Array ? e.i32 : e.f32).set(t, ptrs[i] >> 2));
+    if (unit(th) && unit(tw)) e.k.f32_gather2d(xc.ptr, out.ptr, planes, H, W, th.size, tw.size, ptrs[0], ptrs[2], fill);
+    else e.k.f32_taps2d(xc.ptr, out.ptr, planes, H, W, th.size, tw.size, th.k, ptrs[0], ptrs[1], tw.k, ptrs[2], ptrs[3], tmp, fill);
+  } finally {
+    ptrs.forEach((q) => e.free(q));
+    e.free(tmp);
+    if (xc !== x) xc.dispose();
+  }
+  return out;
 }
 
 // ---- padding ----

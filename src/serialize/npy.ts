@@ -110,8 +110,11 @@ export function readNpy(bytes: Uint8Array): NpyArray {
   if (dataStart + byteLen > bytes.length) {
     throw new NpyError(`npy: ${header.dtype} ${JSON.stringify(header.shape)} needs ${byteLen} data bytes, file has ${bytes.length - dataStart}`);
   }
-  // Copy into a fresh buffer: typed arrays need element-aligned offsets, which the file need not give.
-  const buf = bytes.slice(dataStart, dataStart + byteLen).buffer;
+  // Copy into a fresh buffer: typed arrays need element-aligned offsets, which the file need not
+  // give (and a Node Buffer's slice() is a view into a shared pool, not a copy).
+  const copy = new Uint8Array(byteLen);
+  copy.set(bytes.subarray(dataStart, dataStart + byteLen));
+  const buf = copy.buffer;
   let data = new ctor(buf, 0, numel);
   if (header.fortranOrder && header.shape.length > 1) data = fortranToC(data, header.shape, ctor);
   return { dtype: header.dtype, shape: header.shape, data, fortranOrder: header.fortranOrder };

@@ -117,6 +117,20 @@ try {
     await context.close();
   });
 
+  await check('a CSP without wasm-unsafe-eval gets an error that names the directive', async () => {
+    const context = await browser.newContext();
+    await context.route(`${url}**`, async (route) => {
+      const res = await route.fetch();
+      await route.fulfill({ response: res, headers: { ...res.headers(), 'content-security-policy': "script-src 'self'" } });
+    });
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.waitForSelector('body[data-state="error"]', { timeout: TIMEOUT_MS });
+    const text = await page.textContent('#status');
+    if (!/EngineError: .*add 'wasm-unsafe-eval' to script-src/.test(text)) throw new Error(`status: ${text}`);
+    await context.close();
+  });
+
   await check('IoU page shows the graph and eager vs scripted timings', async () => {
     const page = await browser.newPage();
     await page.goto(`${url}iou.html`);

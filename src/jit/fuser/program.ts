@@ -96,20 +96,21 @@ export class FuseBuilder {
   }
 
   /** a op b for the FOP_ADD ... FOP_PMIN ops; two scalars fold in JS (as eager folds alpha). */
-  arith(op: number, a: Operand, b: Operand): Operand | null {
+  arith(op: number, a: Operand | null, b: Operand | null): Operand | null {
     if (!ARITH.has(op)) throw new Error(`fuser: ${op} is not an arithmetic op`);
+    if (a === null || b === null) return null;
     if (typeof a === 'number' && typeof b === 'number' && JS_ARITH[op]) return JS_ARITH[op](a, b);
     if (!this.floatOperands([a, b])) return null;
     return this.emit(op, 'f32', [this.f32(a), this.f32(b)]);
   }
 
-  add(a: Operand, b: Operand): Operand | null { return this.arith(F.FOP_ADD, a, b); }
-  sub(a: Operand, b: Operand): Operand | null { return this.arith(F.FOP_SUB, a, b); }
-  mul(a: Operand, b: Operand): Operand | null { return this.arith(F.FOP_MUL, a, b); }
-  div(a: Operand, b: Operand): Operand | null { return this.arith(F.FOP_DIV, a, b); }
+  add(a: Operand | null, b: Operand | null): Operand | null { return this.arith(F.FOP_ADD, a, b); }
+  sub(a: Operand | null, b: Operand | null): Operand | null { return this.arith(F.FOP_SUB, a, b); }
+  mul(a: Operand | null, b: Operand | null): Operand | null { return this.arith(F.FOP_MUL, a, b); }
+  div(a: Operand | null, b: Operand | null): Operand | null { return this.arith(F.FOP_DIV, a, b); }
 
   /** self + alpha * other, as eager add/sub/rsub scale `other` first unless alpha is 1. */
-  addAlpha(op: number, a: Operand, b: Operand, alpha: number | boolean): Operand | null {
+  addAlpha(op: number, a: Operand | null, b: Operand | null, alpha: number | boolean): Operand | null {
     if (typeof alpha === 'boolean') alpha = +alpha;
     const scaled = alpha === 1 ? b : this.mul(b, alpha);
     return scaled === null ? null : this.arith(op, a, scaled);
@@ -131,14 +132,14 @@ export class FuseBuilder {
   }
 
   /** FOP_EQ ... FOP_GE: a bool mask; float operands (bools compared as 0/1 floats). */
-  compare(op: number, a: Operand, b: Operand): FVal | null {
-    if (!this.floatOperands([a, b])) return null;
+  compare(op: number, a: Operand | null, b: Operand | null): FVal | null {
+    if (a === null || b === null || !this.floatOperands([a, b])) return null;
     return this.emit(op, 'bool', [this.f32(a), this.f32(b)]);
   }
 
   /** cond ? a : b with a bool condition; the result is float32. */
-  where(cond: Operand, a: Operand, b: Operand): FVal | null {
-    if (!(cond instanceof FVal) || cond.type !== 'bool' || !this.floatOperands([a, b])) return null;
+  where(cond: Operand | null, a: Operand | null, b: Operand | null): FVal | null {
+    if (!(cond instanceof FVal) || cond.type !== 'bool' || a === null || b === null || !this.floatOperands([a, b])) return null;
     return this.emit(F.FOP_SELECT, 'f32', [cond, this.f32(a), this.f32(b)]);
   }
 

@@ -18,6 +18,7 @@ import type { CompilationUnit, ScriptFunction } from '../compile/unit.js';
 import { pyStr } from '../../ops/scalar.js';
 import { ScriptRuntimeError } from './errors.js';
 import { liveness, type Liveness } from './liveness.js';
+import { runFusionGroup } from '../fuser/launch.js';
 
 /** State shared by all frames of one top-level call. */
 interface Run {
@@ -228,6 +229,7 @@ class Frame {
         return;
       }
       case 'prim::CallMethod': case 'prim::CallFunction': return this.call(n, ins());
+      case 'prim::FusionGroup': return this.op(n, ins(), (args) => runFusionGroup(n, args));
       case 'prim::TupleConstruct': case 'prim::ListConstruct': {
         const xs = ins();
         this.escape(xs);
@@ -324,15 +326,16 @@ class Frame {
     this.bind(n.output(), value);
   }
 
-  private op(n: Node, args: unknown[]): void {
-    const row = rowOf(n);
-    for (const i of dtypeArgs(row)) if (typeof args[i] === 'number') args[i] = SCALAR_TYPE[args[i] as number] ?? args[i];
+  /** Runs an op-table node, or a node that `run` computes (a FusionGroup), owning what it creates. */
+  private op(n: Node, args: unknown[], run?: (args: unknown[]) => unknown): void {
+    const row = run ? null : rowOf(n);
+    if (row) for (const i of dtypeArgs(row)) if (typeof args[i] === 'number') args[i] = SCALAR_TYPE[args[i] as number] ?? args[i];
     const inputs = new Set<Tensor>();
     for (const a of args) containedTensors(a, (t) => inputs.add(t));
-    if (row.parsed.mutates) for (const a of args.slice(1)) this.escape(a);
+    if (row?.parsed.mutates) for (const a of args.slice(1)) this.escape(a);
     let result: unknown;
     try {
-      result = row.impl(...args);
+      result = run ? run(args) : row!.impl(...args);
     } catch (err) {
       if (err instanceof Error && !err.message.includes(' (at ')) err.message += ` (at ${where(n)})`;
       throw err;
