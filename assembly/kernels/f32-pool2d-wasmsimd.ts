@@ -6,7 +6,7 @@ import { gather } from './scratch';
 
 // Slots of the i32 parameter block.
 const PLANES = 0, H = 1, W = 2, OH = 3, OW = 4, KH = 5, KW = 6, SH = 7, SW = 8, PH = 9, PW = 10, DH = 11, DW = 12;
-const INCLUDE_PAD = 13, DIVISOR = 14;
+const INCLUDE_PAD = 13, HAS_DIVISOR = 14, DIVISOR = 15;
 
 // @ts-ignore: decorator
 @inline function geti(p: usize, slot: i32): i32 { return load<i32>(p + (<usize>slot << 2)); }
@@ -75,11 +75,11 @@ export function f32_maxpool2d_wasmsimd(x: usize, y: usize, idx: usize, p: usize)
   }
 }
 
-/** Average over each window, divided by the override (DIVISOR > 0) or the (padded) window size. */
+/** Average over each window, divided by the override (when HAS_DIVISOR) or the (padded) window size. */
 export function f32_avgpool2d_wasmsimd(x: usize, y: usize, p: usize): void {
   const planes = geti(p, PLANES), h = geti(p, H), w = geti(p, W), oh = geti(p, OH), ow = geti(p, OW);
   const kh = geti(p, KH), kw = geti(p, KW), sh = geti(p, SH), sw = geti(p, SW), ph = geti(p, PH), pw = geti(p, PW);
-  const includePad = geti(p, INCLUDE_PAD) != 0, divisor = geti(p, DIVISOR);
+  const includePad = geti(p, INCLUDE_PAD) != 0, hasDivisor = geti(p, HAS_DIVISOR) != 0, divisor = geti(p, DIVISOR);
   const lohi = interior(p), lo = <i32>lohi, hi = <i32>(lohi >> 32);
   for (let pl = 0; pl < planes; pl++) {
     const xp = x + (<usize>pl * <usize>h * <usize>w << 2);
@@ -91,7 +91,7 @@ export function f32_avgpool2d_wasmsimd(x: usize, y: usize, p: usize): void {
           let acc = f32x4.splat(0);
           for (let hh = h0; hh < h1; hh++)
             for (let j = 0; j < kw; j++) acc = f32x4.add(acc, load4(xp + (<usize>(hh * w + c * sw - pw + j) << 2), sw));
-          const d = divisor > 0 ? divisor : includePad ? (he - hs) * kw : (h1 - h0) * kw;
+          const d = hasDivisor ? divisor : includePad ? (he - hs) * kw : (h1 - h0) * kw;
           v128.store(y, f32x4.div(acc, f32x4.splat(<f32>d)));
           c += 3;
           y += 12;
@@ -102,7 +102,7 @@ export function f32_avgpool2d_wasmsimd(x: usize, y: usize, p: usize): void {
         if (h0 >= h1 || w0 >= w1) { store<f32>(y, 0); continue; }
         let sum: f32 = 0;
         for (let hh = h0; hh < h1; hh++) for (let ww = w0; ww < w1; ww++) sum += load<f32>(xp + (<usize>(hh * w + ww) << 2));
-        const d = divisor > 0 ? divisor : includePad ? (he - hs) * (we - ws) : (h1 - h0) * (w1 - w0);
+        const d = hasDivisor ? divisor : includePad ? (he - hs) * (we - ws) : (h1 - h0) * (w1 - w0);
         store<f32>(y, sum / <f32>d);
       }
     }

@@ -369,7 +369,7 @@ function avgPool2d(x: Tensor, kernel: number[], stride: number[], padding: numbe
   if (divisor === 0) throw new OpError(op, 'divisor must be not zero');
   const pl = pool2dInput(op, x, (H, W) => [poolOut(op, H, k[0], p[0], s[0], 1, ceil), poolOut(op, W, k[1], p[1], s[1], 1, ceil)], poolShapeCheck(op, x, k, s, p, [1, 1]));
   const out = empty(pl.shape, 'float32');
-  poolKernel(pl, k, s, p, [1, 1], [countIncludePad ? 1 : 0, divisor ?? 0], (xp, desc) => engine().k.f32_avgpool2d(xp, out.ptr, desc));
+  poolKernel(pl, k, s, p, [1, 1], [countIncludePad ? 1 : 0, divisor === null ? 0 : 1, divisor ?? 0], (xp, desc) => engine().k.f32_avgpool2d(xp, out.ptr, desc));
   return out;
 }
 

@@ -13,6 +13,7 @@ import { RESAMPLE_OPS } from './resample.js';
 import { LOSS_OPS } from './loss.js';
 import { SCALAR_OPS } from './scalar.js';
 import { LIST_OPS } from './list.js';
+import { CUSTOM_OPS } from './custom.js';
 
 export const OP_DEFS: readonly OpDef[] = [
   ...POINTWISE_OPS,
@@ -28,6 +29,7 @@ export const OP_DEFS: readonly OpDef[] = [
   ...LOSS_OPS,
   ...SCALAR_OPS,
   ...LIST_OPS,
+  ...CUSTOM_OPS,
 ];
 
 export const OP_TABLE = buildTable(OP_DEFS);

@@ -5,6 +5,7 @@ import { callOp, setScalarTensor } from '../ops/dispatch.js';
 import { OP_TABLE } from '../ops/index.js';
 import { full } from '../ops/creation.js';
 import { Tensor, tidy, keep } from './tensor.js';
+import { isOptions } from './args.js';
 import { tensor, fromTypedArray } from './creation.js';
 import { manual_seed, Generator } from './random.js';
 import { FUNCTIONS as reduceFunctions } from './functions/reduce.js';
@@ -12,9 +13,8 @@ import { FUNCTIONS as shapeFunctions } from './functions/shape.js';
 import * as nn from './nn/index.js';
 import { backward, grad, requiresGrad_, type BackwardOptions } from '../autograd/api.js';
 import { no_grad, enable_grad, isGradEnabled } from '../autograd/mode.js';
+import { optim } from './optim/index.js';
 
-const isOptions = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
 
 /** Calls `aten::name`; a trailing plain object holds keyword arguments. */
 export function call(name: string, args: any[]): any {
@@ -37,6 +37,13 @@ for (const qualified of OP_TABLE.keys()) {
   if (selfIsTensor(qualified) && !(base in Tensor.prototype)) defineMethod(base, function (...args) { return call(qualified, [this, ...args]); });
 }
 
+/** `torch.ops.<namespace>.<name>`: every row by qualified name, custom ops included. */
+const opNamespaces: Record<string, Record<string, (...args: any[]) => any>> = {};
+for (const qualified of OP_TABLE.keys()) {
+  const [ns, base] = qualified.split('::');
+  (opNamespaces[ns] ??= {})[base] = (...args: any[]) => call(qualified, args);
+}
+
 const pyFunctions = { ...reduceFunctions, ...shapeFunctions };
 for (const [name, fn] of Object.entries(pyFunctions)) defineMethod(name, function (...args) { return fn(this, ...args); });
 defineMethod('backward', function (gradient?: Tensor | null, opts?: BackwardOptions) { return backward(this, gradient ?? null, opts); });
@@ -50,6 +57,7 @@ setScalarTensor((v) => full([], v, typeof v === 'boolean' ? 'bool' : Number.isIn
 export const torch: Record<string, any> = {
   ...ops,
   ...pyFunctions,
+  ops: opNamespaces,
   tensor,
   fromTypedArray,
   manual_seed,
@@ -58,6 +66,7 @@ export const torch: Record<string, any> = {
   tidy,
   keep,
   nn,
+  optim,
   autograd: { grad, backward },
   no_grad,
   enable_grad,

@@ -8,8 +8,9 @@
 #                               private sources list and lists folder (the system's apt state is
 #                               untouched), and unpacked into $CACHE;
 #   javac (-source/-target 8)   the JDK already on the machine; keytool makes $CACHE's debug key.
-# The APK's assets/www/ mirrors the repository (demos/web, demos/models, dist) so the web demo's
-# relative URLs work unchanged at https://appassets.androidplatform.net/.
+# The APK's assets/www/ is laid out as `npm run demo:web` serves the demo (demos/web at /, dist/ at
+# /dist/, demos/models/ at /models/), so its relative URLs work unchanged at
+# https://appassets.androidplatform.net/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -82,6 +83,7 @@ fetch_sdk() {
       for d in "$debs"/*.deb; do dpkg-deb -x "$d" "$CACHE/root"; done
       cp "$CACHE/root/usr/share/java/com.android.android-23.jar" "$CACHE/sdk/android.jar"
       cp "$CACHE"/root/usr/share/java/com.android.dx-*.jar "$CACHE/sdk/dx.jar"
+      rm -rf "$CACHE/root" "$debs"
       return
     fi
   done
@@ -101,12 +103,12 @@ debug_key
 
 JAR=$CACHE/sdk/android.jar
 WORK=$OUT/work
-rm -rf "$WORK" && mkdir -p "$WORK/gen" "$WORK/classes" "$WORK/assets/www/demos" "$WORK/dex"
+rm -rf "$WORK" && mkdir -p "$WORK/gen" "$WORK/classes" "$WORK/dex" "$WORK/assets"
 
-# Assets: the repository's web-facing files at their repository paths (no .npy references, no types).
-cp -r demos/web "$WORK/assets/www/demos/web"
-mkdir -p "$WORK/assets/www/demos/models" "$WORK/assets/www/dist"
-cp demos/models/*.pt demos/models/*.jpg "$WORK/assets/www/demos/models/"
+# Assets (the models without their .npy references, the bundles without their type declarations).
+cp -r demos/web "$WORK/assets/www"
+mkdir -p "$WORK/assets/www/models" "$WORK/assets/www/dist"
+cp demos/models/*.pt demos/models/*.jpg "$WORK/assets/www/models/"
 cp dist/torchwick.mjs dist/torchwick.js dist/torchwick.wasm "$WORK/assets/www/dist/"
 
 aapt package -f -m -J "$WORK/gen" -M "$APP/AndroidManifest.xml" -S "$APP/res" -I "$JAR"

@@ -56,19 +56,22 @@ function fuseBlock(block: Block, allow: () => boolean): void {
 // Given: a valid group of nodes in `block`. Execute: clones them (and the constants they read)
 // into a subgraph, inserts a FusionGroup at the last member's place taking the group's outside
 // inputs and giving the outputs used outside, then destroys the members.
-// Result: the block computes the same values through the one FusionGroup node.
+// Result: the block computes the same values through the one FusionGroup node; constants that
+// only the members read are gone from the block.
 function makeGroup(block: Block, group: Set<Node>): Node {
   const members = block.nodes().filter((m) => group.has(m));
   const last = members[members.length - 1];
   const sub = new Graph();
   const map = new Map<Value, Value>();
   const outerInputs: Value[] = [];
+  const constants: Value[] = [];
   const lookup = (v: Value): Value => {
     const hit = map.get(v);
     if (hit) return hit;
     let inner: Value;
     if (v.type.kind !== 'Tensor' && isConstant(v)) {
       inner = sub.appendNode(sub.createClone(v.node(), () => { throw new Error('constants take no inputs'); })).output();
+      constants.push(v);
     } else {
       inner = sub.addInput('', v.type).copyMetadata(v);
       outerInputs.push(v);
@@ -97,5 +100,7 @@ function makeGroup(block: Block, group: Set<Node>): Node {
     if (name) out.setDebugName(name);
   });
   for (const m of members.reverse()) m.destroy();
+  // Constants only the members read now live in the subgraph.
+  for (const c of constants) if (!c.hasUses()) c.node().destroy();
   return fg;
 }

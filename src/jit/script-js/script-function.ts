@@ -19,7 +19,7 @@ export interface ScriptFunction {
   readonly graph: Graph;
   /** The graph as the frontend emitted it. */
   readonly graphBeforePasses: Graph;
-  /** TorchScript source of the graph (PyTorch's `.code`). */
+  /** TorchScript source of the graph as compiled, before optimization (PyTorch's `.code`). */
   readonly code: string;
   /** The printed graph (`str(fn.graph)`). */
   graphText(): string;
@@ -36,7 +36,7 @@ export function makeScriptFunction(name: string, graph: Graph, opts: ScriptFunct
   Object.defineProperties(fn, {
     graph: { value: optimized },
     graphBeforePasses: { value: graph },
-    code: { get: () => (code ??= pythonPrint(optimized, name, self !== null)) },
+    code: { get: () => (code ??= pythonPrint(graph, name, self !== null)) },
     graphText: { value: () => printGraph(optimized) },
   });
   return fn as ScriptFunction;

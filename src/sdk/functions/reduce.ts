@@ -3,8 +3,8 @@
 import { callOp } from '../../ops/dispatch.js';
 import { OpError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
+import { isOptions } from '../args.js';
 
-const isOptions = (v: unknown): v is Record<string, any> => v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
 
 /**
  * torch.norm(input, p='fro', dim=None, keepdim=False, out=None, dtype=None): 'fro' (the default)

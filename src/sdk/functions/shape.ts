@@ -4,9 +4,9 @@
 import { callOp } from '../../ops/dispatch.js';
 import { OpError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
+import { isOptions } from '../args.js';
 
 type Options = Record<string, any>;
-const isOptions = (v: unknown): v is Options => v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
 
 /** Splits a trailing options object off `args`. */
 function splitOptions(args: any[]): [any[], Options | undefined] {

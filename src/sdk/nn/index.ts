@@ -8,3 +8,4 @@ export { ReLU, ReLU6, Sigmoid, Tanh, SiLU, Hardswish, Hardsigmoid, GELU, Hardtan
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from './layers/pooling.js';
 export { ReflectionPad2d, ZeroPad2d, Upsample, PixelShuffle } from './layers/resample.js';
 export { functional } from './functional/index.js';
+export { MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss, NLLLoss, CrossEntropyLoss } from './layers/loss.js';

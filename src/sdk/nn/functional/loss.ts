@@ -4,7 +4,7 @@ import { callOp } from '../../../ops/dispatch.js';
 import { REDUCTION } from '../../../ops/loss.js';
 import { ArgumentError, ShapeError } from '../../errors.js';
 import { tidy, type Tensor } from '../../tensor.js';
-import { pyfn } from './norm.js';
+import { pyfn } from '../../args.js';
 
 const sizeText = (t: Tensor) => `torch.Size([${t.shape.join(', ')}])`;
 

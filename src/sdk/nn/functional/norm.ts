@@ -1,40 +1,10 @@
 // torch.nn.functional normalization functions: PyTorch's Python signatures (positional, or keyword
 // arguments in a trailing options object), with its Python-level checks, each ending in one
-// op-table call. Also holds `pyfn`, the binder of such signatures that resample.ts and loss.ts use.
+// op-table call.
 import { callOp } from '../../../ops/dispatch.js';
 import { ArgumentError, OpError } from '../../errors.js';
 import type { Tensor } from '../../tensor.js';
-
-const isOptions = (v: unknown): v is Record<string, any> => v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
-
-/** A parameter: its name alone (required) or [name, default]. */
-export type Param = string | [string, unknown];
-
-/**
- * Wraps `body` as a Python-style function `name(params...)`: positional arguments, then a trailing
- * options object of keyword arguments; `body` gets every parameter by name, defaults filled.
- */
-export function pyfn(name: string, params: Param[], body: (a: Record<string, any>) => any): (...args: any[]) => any {
-  const names = params.map((p) => (typeof p === 'string' ? p : p[0]));
-  const where = `torch.nn.functional.${name}`;
-  return (...args: any[]) => {
-    const kwargs = isOptions(args[args.length - 1]) ? args.pop() : {};
-    if (args.length > names.length) throw new ArgumentError(where, `${name}() takes ${names.length} positional arguments but ${args.length} were given`);
-    const a: Record<string, any> = {};
-    for (const k of Object.keys(kwargs)) {
-      if (!names.includes(k)) throw new ArgumentError(where, `${name}() got an unexpected keyword argument '${k}'`);
-      if (names.indexOf(k) < args.length) throw new ArgumentError(where, `${name}() got multiple values for argument '${k}'`);
-    }
-    params.forEach((p, i) => {
-      const key = names[i];
-      const v = i < args.length ? args[i] : kwargs[key];
-      if (v !== undefined) a[key] = v;
-      else if (typeof p === 'string') throw new ArgumentError(where, `${name}() missing required argument '${key}'`);
-      else a[key] = p[1];
-    });
-    return body(a);
-  };
-}
+import { pyfn } from '../../args.js';
 
 const sizeText = (t: Tensor) => `torch.Size([${t.shape.join(', ')}])`;
 const prod = (s: readonly number[]) => s.reduce((x, y) => x * y, 1);

@@ -3,7 +3,7 @@
 import { callOp } from '../../../ops/dispatch.js';
 import { ArgumentError, OpError } from '../../errors.js';
 import type { Tensor } from '../../tensor.js';
-import { pyfn } from './norm.js';
+import { pyfn } from '../../args.js';
 
 const MODES = ['nearest', 'linear', 'bilinear', 'bicubic', 'trilinear', 'area', 'nearest-exact'];
 

@@ -31,6 +31,7 @@ final class AssetServer extends WebViewClient {
         MIME.put("json", "application/json");
         MIME.put("map", "application/json");
         MIME.put("txt", "text/plain");
+        MIME.put("md", "text/markdown");
         MIME.put("svg", "image/svg+xml");
         MIME.put("wasm", "application/wasm");
         MIME.put("pt", "application/octet-stream");

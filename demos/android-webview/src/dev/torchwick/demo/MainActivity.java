@@ -27,7 +27,7 @@ import java.io.InputStream;
  * runs single-threaded there (SIMD still on).
  */
 public final class MainActivity extends Activity {
-    static final String START_URL = "https://" + AssetServer.HOST + "/demos/web/index.html";
+    static final String START_URL = "https://" + AssetServer.HOST + "/index.html";
     private static final String TAG = "torchwick";
     private static final int PICK = 1, CAPTURE = 2, CHOOSER = 3;
 
