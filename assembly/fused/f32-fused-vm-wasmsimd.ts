@@ -13,7 +13,7 @@ import { opOf } from '../kernels/op-type';
 import { vexp, vlog, vexpm1, vlog1p, vsigmoid, vtanh } from '../kernels/f32-vmath-wasmsimd';
 
 /** Elements per register tile. */
-const TILE: i32 = 64;
+const TILE: i32 = 128;
 const MAX_REGS: i32 = 256;
 /** Each register's current address (a tile in `regs`, or straight into an input or output). */
 const REG_PTR: usize = memory.data(MAX_REGS * 4, 16);
@@ -47,86 +47,96 @@ const REG_PTR: usize = memory.data(MAX_REGS * 4, 16);
 @inline function fmin(a: v128, b: v128): v128 { return v128.bitselect(f32x4.add(a, b), f32x4.pmin(a, b), v128.or(f32x4.ne(a, a), f32x4.ne(b, b))); }
 
 // One class per op so that each instruction's loop inlines its SIMD code (op-type.ts pattern).
-@final @unmanaged class Add { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.add(a, b); } }
-@final @unmanaged class Sub { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.sub(a, b); } }
-@final @unmanaged class Mul { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.mul(a, b); } }
-@final @unmanaged class Div { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.div(a, b); } }
-@final @unmanaged class Max { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return fmax(a, b); } }
-@final @unmanaged class Min { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return fmin(a, b); } }
-@final @unmanaged class Pmax { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.pmax(a, b); } }
-@final @unmanaged class Pmin { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.pmin(a, b); } }
-@final @unmanaged class Neg { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.neg(a); } }
-@final @unmanaged class Abs { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.abs(a); } }
-@final @unmanaged class Sqrt { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.sqrt(a); } }
-@final @unmanaged class Exp { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return vexp(a); } }
-@final @unmanaged class Log { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return vlog(a); } }
-@final @unmanaged class Sigmoid { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return vsigmoid(a); } }
-@final @unmanaged class Tanh { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return vtanh(a); } }
-@final @unmanaged class Expm1 { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return vexpm1(a); } }
-@final @unmanaged class Log1p { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return vlog1p(a); } }
-@final @unmanaged class Floor { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.floor(a); } }
-@final @unmanaged class Ceil { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.ceil(a); } }
-@final @unmanaged class Trunc { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.trunc(a); } }
-@final @unmanaged class Round { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.nearest(a); } }
-@final @unmanaged class Eq { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.eq(a, b); } }
-@final @unmanaged class Ne { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.ne(a, b); } }
-@final @unmanaged class Lt { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.lt(a, b); } }
-@final @unmanaged class Le { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.le(a, b); } }
-@final @unmanaged class Gt { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.gt(a, b); } }
-@final @unmanaged class Ge { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.ge(a, b); } }
-@final @unmanaged class Select { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return v128.bitselect(b, c, a); } }
-@final @unmanaged class MaskToF32 { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return v128.and(a, f32x4.splat(1.0)); } }
-@final @unmanaged class F32ToMask { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return f32x4.ne(a, f32x4.splat(0.0)); } }
-@final @unmanaged class Const { @inline vec(a: v128, b: v128, c: v128, imm: v128): v128 { return imm; } }
+@final @unmanaged class Add { @inline vec(a: v128, b: v128, c: v128): v128 { return f32x4.add(a, b); } }
+@final @unmanaged class Sub { @inline vec(a: v128, b: v128, c: v128): v128 { return f32x4.sub(a, b); } }
+@final @unmanaged class Mul { @inline vec(a: v128, b: v128, c: v128): v128 { return f32x4.mul(a, b); } }
+@final @unmanaged class Div { @inline vec(a: v128, b: v128, c: v128): v128 { return f32x4.div(a, b); } }
+@final @unmanaged class Max { @inline vec(a: v128, b: v128, c: v128): v128 { return fmax(a, b); } }
+@final @unmanaged class Min { @inline vec(a: v128, b: v128, c: v128): v128 { return fmin(a, b); } }
+@final @unmanaged class Pmax { @inline vec(a: v128, b: v128, c: v128): v128 { return f32x4.pmax(a, b); } }
+@final @unmanaged class Pmin { @inline vec(a: v128, b: v128, c: v128): v128 { return f32x4.pmin(a, b); } }
+@final @unmanaged class Neg { @inline vec(a: v128, b: v128, c: v128): v128 { return f32x4.neg(a); } }
+@final @unmanaged class Abs { @inline vec(a: v128, b: v128, c: v128): v128 { return f32x4.abs(a); } }
+@final @unmanaged class Sqrt { @inline vec(a: v128, b: v128, c: v128): v128 { return f32x4.sqrt(a); } }
+@final @unmanaged class Exp { @inline vec(a: v128, b: v128, c: v128): v128 { return vexp(a); } }
+@final @unmanaged class Log { @inline vec(a: v128, b: v128, c: v128): v128 { return vlog(a); } }
+@final @unmanaged class Sigmoid { @inline vec(a: v128, b: v128, c: v128): v128 { return vsigmoid(a); } }
+@final @unmanaged class Tanh { @inline vec(a: v128, b: v128, c: v128): v128 { return vtanh(a); } }
+@final @unmanaged class Expm1 { @inline vec(a: v128, b: v128, c: v128): v128 { return vexpm1(a); } }
+@final @unmanaged class Log1p { @inline vec(a: v128, b: v128, c: v128): v128 { return vlog1p(a); } }
+@final @unmanaged class Floor { @inline vec(a: v128, b: v128, c: v128): v128 { return f32x4.floor(a); } }
+@final @unmanaged class Ceil { @inline vec(a: v128, b: v128, c: v128): v128 { return f32x4.ceil(a); } }
+@final @unmanaged class Trunc { @inline vec(a: v128, b: v128, c: v128): v128 { return f32x4.trunc(a); } }
+@final @unmanaged class Round { @inline vec(a: v128, b: v128, c: v128): v128 { return f32x4.nearest(a); } }
+@final @unmanaged class Eq { @inline vec(a: v128, b: v128, c: v128): v128 { return f32x4.eq(a, b); } }
+@final @unmanaged class Ne { @inline vec(a: v128, b: v128, c: v128): v128 { return f32x4.ne(a, b); } }
+@final @unmanaged class Lt { @inline vec(a: v128, b: v128, c: v128): v128 { return f32x4.lt(a, b); } }
+@final @unmanaged class Le { @inline vec(a: v128, b: v128, c: v128): v128 { return f32x4.le(a, b); } }
+@final @unmanaged class Gt { @inline vec(a: v128, b: v128, c: v128): v128 { return f32x4.gt(a, b); } }
+@final @unmanaged class Ge { @inline vec(a: v128, b: v128, c: v128): v128 { return f32x4.ge(a, b); } }
+@final @unmanaged class Select { @inline vec(a: v128, b: v128, c: v128): v128 { return v128.bitselect(b, c, a); } }
+@final @unmanaged class MaskToF32 { @inline vec(a: v128, b: v128, c: v128): v128 { return v128.and(a, f32x4.splat(1.0)); } }
+@final @unmanaged class F32ToMask { @inline vec(a: v128, b: v128, c: v128): v128 { return f32x4.ne(a, f32x4.splat(0.0)); } }
 
-/** d = op(a, b, c) over nv vectors; the last one sits at byte `last` (overlapping the one before). */
-function loop<T>(d: usize, a: usize, b: usize, c: usize, imm: v128, nv: i32, last: usize): void {
+/** d = op(a) over the vectors at bytes 0, 16, ... below `last`, then at `last` (maybe overlapping). */
+function loop1<T>(d: usize, a: usize, last: usize): void {
   const op = opOf<T>();
-  for (let j = 0; j < nv; j++) {
-    const o = min(<usize>j << 4, last);
-    v128.store(d + o, op.vec(v128.load(a + o), v128.load(b + o), v128.load(c + o), imm));
-  }
+  for (let o: usize = 0; o < last; o += 16) v128.store(d + o, op.vec(v128.load(a + o), v128.load(a + o), v128.load(a + o)));
+  v128.store(d + last, op.vec(v128.load(a + last), v128.load(a + last), v128.load(a + last)));
 }
 
-function runOp(op: i32, d: usize, a: usize, b: usize, c: usize, imm: v128, nv: i32, last: usize): void {
+/** d = op(a, b) over the vectors at bytes 0, 16, ... below `last`, then at `last` (maybe overlapping). */
+function loop2<T>(d: usize, a: usize, b: usize, last: usize): void {
+  const op = opOf<T>();
+  for (let o: usize = 0; o < last; o += 16) v128.store(d + o, op.vec(v128.load(a + o), v128.load(b + o), v128.load(a + o)));
+  v128.store(d + last, op.vec(v128.load(a + last), v128.load(b + last), v128.load(a + last)));
+}
+
+/** d = op(a, b, c) over the vectors at bytes 0, 16, ... below `last`, then at `last` (maybe overlapping). */
+function loop3<T>(d: usize, a: usize, b: usize, c: usize, last: usize): void {
+  const op = opOf<T>();
+  for (let o: usize = 0; o < last; o += 16) v128.store(d + o, op.vec(v128.load(a + o), v128.load(b + o), v128.load(c + o)));
+  v128.store(d + last, op.vec(v128.load(a + last), v128.load(b + last), v128.load(c + last)));
+}
+
+function runOp(op: i32, d: usize, a: usize, b: usize, c: usize, last: usize): void {
   switch (op) {
-    case FOP_ADD: loop<Add>(d, a, b, c, imm, nv, last); break;
-    case FOP_SUB: loop<Sub>(d, a, b, c, imm, nv, last); break;
-    case FOP_MUL: loop<Mul>(d, a, b, c, imm, nv, last); break;
-    case FOP_DIV: loop<Div>(d, a, b, c, imm, nv, last); break;
-    case FOP_MAX: loop<Max>(d, a, b, c, imm, nv, last); break;
-    case FOP_MIN: loop<Min>(d, a, b, c, imm, nv, last); break;
-    case FOP_PMAX: loop<Pmax>(d, a, b, c, imm, nv, last); break;
-    case FOP_PMIN: loop<Pmin>(d, a, b, c, imm, nv, last); break;
-    case FOP_NEG: loop<Neg>(d, a, b, c, imm, nv, last); break;
-    case FOP_ABS: loop<Abs>(d, a, b, c, imm, nv, last); break;
-    case FOP_SQRT: loop<Sqrt>(d, a, b, c, imm, nv, last); break;
-    case FOP_EXP: loop<Exp>(d, a, b, c, imm, nv, last); break;
-    case FOP_LOG: loop<Log>(d, a, b, c, imm, nv, last); break;
-    case FOP_SIGMOID: loop<Sigmoid>(d, a, b, c, imm, nv, last); break;
-    case FOP_TANH: loop<Tanh>(d, a, b, c, imm, nv, last); break;
-    case FOP_EXPM1: loop<Expm1>(d, a, b, c, imm, nv, last); break;
-    case FOP_LOG1P: loop<Log1p>(d, a, b, c, imm, nv, last); break;
-    case FOP_FLOOR: loop<Floor>(d, a, b, c, imm, nv, last); break;
-    case FOP_CEIL: loop<Ceil>(d, a, b, c, imm, nv, last); break;
-    case FOP_TRUNC: loop<Trunc>(d, a, b, c, imm, nv, last); break;
-    case FOP_ROUND: loop<Round>(d, a, b, c, imm, nv, last); break;
-    case FOP_EQ: loop<Eq>(d, a, b, c, imm, nv, last); break;
-    case FOP_NE: loop<Ne>(d, a, b, c, imm, nv, last); break;
-    case FOP_LT: loop<Lt>(d, a, b, c, imm, nv, last); break;
-    case FOP_LE: loop<Le>(d, a, b, c, imm, nv, last); break;
-    case FOP_GT: loop<Gt>(d, a, b, c, imm, nv, last); break;
-    case FOP_GE: loop<Ge>(d, a, b, c, imm, nv, last); break;
-    case FOP_SELECT: loop<Select>(d, a, b, c, imm, nv, last); break;
-    case FOP_MASK_TO_F32: loop<MaskToF32>(d, a, b, c, imm, nv, last); break;
-    case FOP_F32_TO_MASK: loop<F32ToMask>(d, a, b, c, imm, nv, last); break;
-    case FOP_CONST: loop<Const>(d, a, b, c, imm, nv, last); break;
+    case FOP_ADD: loop2<Add>(d, a, b, last); break;
+    case FOP_SUB: loop2<Sub>(d, a, b, last); break;
+    case FOP_MUL: loop2<Mul>(d, a, b, last); break;
+    case FOP_DIV: loop2<Div>(d, a, b, last); break;
+    case FOP_MAX: loop2<Max>(d, a, b, last); break;
+    case FOP_MIN: loop2<Min>(d, a, b, last); break;
+    case FOP_PMAX: loop2<Pmax>(d, a, b, last); break;
+    case FOP_PMIN: loop2<Pmin>(d, a, b, last); break;
+    case FOP_NEG: loop1<Neg>(d, a, last); break;
+    case FOP_ABS: loop1<Abs>(d, a, last); break;
+    case FOP_SQRT: loop1<Sqrt>(d, a, last); break;
+    case FOP_EXP: loop1<Exp>(d, a, last); break;
+    case FOP_LOG: loop1<Log>(d, a, last); break;
+    case FOP_SIGMOID: loop1<Sigmoid>(d, a, last); break;
+    case FOP_TANH: loop1<Tanh>(d, a, last); break;
+    case FOP_EXPM1: loop1<Expm1>(d, a, last); break;
+    case FOP_LOG1P: loop1<Log1p>(d, a, last); break;
+    case FOP_FLOOR: loop1<Floor>(d, a, last); break;
+    case FOP_CEIL: loop1<Ceil>(d, a, last); break;
+    case FOP_TRUNC: loop1<Trunc>(d, a, last); break;
+    case FOP_ROUND: loop1<Round>(d, a, last); break;
+    case FOP_EQ: loop2<Eq>(d, a, b, last); break;
+    case FOP_NE: loop2<Ne>(d, a, b, last); break;
+    case FOP_LT: loop2<Lt>(d, a, b, last); break;
+    case FOP_LE: loop2<Le>(d, a, b, last); break;
+    case FOP_GT: loop2<Gt>(d, a, b, last); break;
+    case FOP_GE: loop2<Ge>(d, a, b, last); break;
+    case FOP_SELECT: loop3<Select>(d, a, b, c, last); break;
+    case FOP_MASK_TO_F32: loop1<MaskToF32>(d, a, last); break;
+    case FOP_F32_TO_MASK: loop1<F32ToMask>(d, a, last); break;
   }
 }
 
 /**
  * Runs a fused program. `params` (i32 words): nIn, nOut, nInstr, outer, inner, regs (scratch of
- * (nIn + nInstr) * 256 bytes, 16-aligned); per input: ptr, layout, type; per output: ptr, reg,
+ * (nIn + nInstr) * 512 bytes, 16-aligned); per input: ptr, layout, type; per output: ptr, reg,
  * type; per instruction: op, a, b, c, imm (f32 bits).
  */
 export function f32_fused_vm_wasmsimd(params: usize): void {
@@ -135,6 +145,13 @@ export function f32_fused_vm_wasmsimd(params: usize): void {
   const regs = <usize>word(params, 5);
   const ins = params + 24, outs = ins + <usize>(nIn * 12), code = outs + <usize>(nOut * 12);
   for (let r = 0; r < nIn + nInstr; r++) setReg(r, tile(regs, r));
+  // Constant registers are filled once.
+  for (let i = 0; i < nInstr; i++) {
+    const w = code + <usize>(i * 20);
+    if (load<i32>(w) != FOP_CONST) continue;
+    const v = f32x4.splat(load<f32>(w, 16)), t = tile(regs, nIn + i);
+    for (let j = 0; j < TILE; j += 4) v128.store(t + (<usize>j << 2), v);
+  }
   for (let o = 0; o < outer; o++) {
     // Inputs constant over the row: splat once into their tiles.
     for (let k = 0; k < nIn; k++) {
@@ -184,8 +201,8 @@ function runTile(ins: usize, outs: usize, code: usize, nIn: i32, nOut: i32, nIns
   }
   for (let i = 0; i < nInstr; i++) {
     const w = code + <usize>(i * 20);
-    const op = load<i32>(w), a = load<i32>(w, 4), b = load<i32>(w, 8), c = load<i32>(w, 12);
-    runOp(op, regPtr(nIn + i), regPtr(a), regPtr(b), regPtr(c), f32x4.splat(load<f32>(w, 16)), nv, last);
+    const op = load<i32>(w);
+    if (op != FOP_CONST) runOp(op, regPtr(nIn + i), regPtr(load<i32>(w, 4)), regPtr(load<i32>(w, 8)), regPtr(load<i32>(w, 12)), last);
   }
   for (let k = 0; k < nOut; k++) {
     const p = <usize>word(outs, k * 3), r = word(outs, k * 3 + 1), ty = word(outs, k * 3 + 2);

@@ -41,13 +41,15 @@ export function compile(source: string, file = '<string>'): Record<string, Scrip
 export const jit = { load, loadBytes, loadFile, compile, setFuserMode, getFuserMode, fuserStats };
 export { load, loadBytes, loadFile, ArchiveError };
 export { ScriptModule, ScriptObject } from './module.js';
+export { save, SaveError } from './save.js';
 export { ScriptRuntimeError } from './runtime/errors.js';
 export { ScriptCompileError } from './compile/errors.js';
 export { TorchScriptSyntaxError } from './frontend/error.js';
 // JavaScript frontends: trace a function or module, script a function's or module's source.
 import { trace, type TraceOptions } from './trace/trace.js';
+import { save } from './save.js';
 import { script, type ScriptOptions } from './script-js/script.js';
-Object.assign(jit, { trace, script });
+Object.assign(jit, { trace, script, save });
 export { trace, script, type TraceOptions, type ScriptOptions };
 export type { ScriptFunction as TracedFunction } from './script-js/script-function.js';
 export { TracingError } from './trace/errors.js';

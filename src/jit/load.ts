@@ -24,7 +24,7 @@ export const MAX_VERSION = 10;
  * archives older than the bump that use them are refused rather than run with today's semantics.
  * (`gelu` < 10 only gained a defaulted argument, which schema defaults already supply.)
  */
-const UPGRADED_OPS: readonly { op: string; pattern: RegExp; bumpedAt: number }[] = [
+export const UPGRADED_OPS: readonly { op: string; pattern: RegExp; bumpedAt: number }[] = [
   { op: 'aten::div', pattern: /\btorch\.div_?\(/, bumpedAt: 4 },
   { op: 'aten::full', pattern: /\btorch\.full\(/, bumpedAt: 5 },
   { op: 'aten::linspace', pattern: /\btorch\.linspace\(/, bumpedAt: 8 },

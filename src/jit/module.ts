@@ -2,13 +2,17 @@
 // (typed attributes, parameters, buffers, Final constants, methods compiled on first use); a
 // ScriptObject is an instance (class + attribute values); ScriptModule is the user-facing module.
 import type { ClassDef, Expr, Stmt } from './frontend/ast.js';
-import type { Graph } from './ir.js';
+import type { Graph, Node } from './ir.js';
 import { printGraph } from './printer.js';
 import { classType, tupleType, type ClassType, type JitType } from './types.js';
 import { Tensor } from '../sdk/tensor.js';
 import { ScriptCompileError } from './compile/errors.js';
 import { typeFromExpr } from './compile/annotations.js';
 import { ScriptFunction, type CompilationUnit } from './compile/unit.js';
+import { callDifferentiable, wantsGrad } from './autodiff/run.js';
+import { runGraph } from './script-js/run-graph.js';
+import { methodCallee } from './passes/inline-calls.js';
+import { save } from './save.js';
 
 /** A Final class constant: its JS value and declared type. */
 export interface ClassConstant { value: unknown; type: JitType }
@@ -127,8 +131,15 @@ export class ScriptObject {
   callMethod(name: string, ...args: unknown[]): any {
     const fn = this.cls.method(name);
     if (!fn) throw new ScriptCompileError(`'${this.cls.qualname}' has no method '${name}'`, this.cls.file, null);
-    return fn.call([this, ...args]);
+    // Gradients wanted: a fused forward with a fused backward (autodiff), where the graph allows.
+    const diff = wantsGrad([this, ...args]) && callDifferentiable(fn.graph, [this, ...args], (g, a) => runGraph(g, fn.qualname, a), (n) => methodCallee(n) ?? calleeFunction(fn.unit, n));
+    return diff ? diff.value : fn.call([this, ...args]);
   }
+}
+
+/** The graph of a prim::CallFunction's callee in `unit` (for inlining before autodiff). */
+function calleeFunction(unit: CompilationUnit, n: Node): Graph | null {
+  return n.kind === 'prim::CallFunction' ? unit.getFunction(n.getAttr('name', 's'))?.graph ?? null : null;
 }
 
 /** A loaded (or compiled) nn.Module: call `forward`, read its code, graph and parameters. */
@@ -144,6 +155,9 @@ export class ScriptModule extends ScriptObject {
   }
 
   forward(...args: unknown[]): any { return this.callMethod('forward', ...args); }
+
+  /** The archive torch.jit.load reads (PyTorch's `m.save(path)`); with `path` (Node) also writes it. */
+  save(path?: string): Uint8Array { return save(this, path); }
 
   /** The saved source of `forward` (PyTorch's `.code`). */
   get code(): string { return this.method_('forward').code; }

@@ -3,12 +3,13 @@
 // lets a pass make only N rewrites (0 skips it), to bisect a miscompilation.
 import type { Graph } from './ir.js';
 import { printGraph } from './printer.js';
-import { inlineCalls, methodCallee } from './passes/inline-calls.js';
+import { inlineCalls, methodCallee, type CalleeResolver } from './passes/inline-calls.js';
 import { propagateConstants } from './passes/propagate-constants.js';
 import { peephole } from './passes/peephole.js';
 import { eliminateCommonSubexpressions } from './passes/eliminate-common-subexpressions.js';
 import { eliminateDeadCode } from './passes/eliminate-dead-code.js';
 import { fusePointwise } from './passes/fuse-pointwise.js';
+import { differentiate, type Differentiated } from './autodiff/differentiate.js';
 
 const env = (k: string): string => (typeof process !== 'undefined' ? process.env?.[k] ?? '' : '');
 
@@ -46,4 +47,17 @@ export function optimize(g: Graph): Graph {
   g = run(g, 'dce', (x) => eliminateDeadCode(x));
   g = run(g, 'fuse', fusePointwise);
   return g;
+}
+
+/**
+ * Autodiff (src/jit/autodiff): splits a graph that gradients flow through, for inputs shaped like
+ * `args`, into forward `f` and backward `df`; each then goes through `optimize` (so both fuse).
+ * Null when no output requires grad; throws NotDifferentiableError where it cannot.
+ */
+export function optimizeDifferentiable(g: Graph, args: readonly unknown[], resolve?: CalleeResolver): Differentiated | null {
+  const d = differentiate(g, args, resolve);
+  if (!d) return null;
+  d.f = run(d.f, 'autodiff', optimize);
+  d.df = run(d.df, 'autodiff', optimize);
+  return d;
 }

@@ -81,7 +81,7 @@ export class CompilationUnit {
    * `source(path)` returns the text of `code/<path>` (e.g. `__torch__/gen_models.py`) or undefined.
    * `constants` is the archive's constant table (`CONSTANTS.cN`).
    */
-  constructor(private readonly source: (path: string) => string | undefined = () => undefined,
+  constructor(readonly source: (path: string) => string | undefined = () => undefined,
     readonly constants: readonly unknown[] = []) {}
 
   /** Defines every class and function of a parsed file under the qualified prefix `prefix`. */

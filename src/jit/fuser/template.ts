@@ -6,8 +6,8 @@ import type { Program } from './program.js';
 import type { Layout } from './codegen.js';
 import { bitsOf } from './wasm-binary.js';
 
-/** The VM's limits: register tiles of 64 f32 and a 256-entry register file. */
-const TILE_BYTES = 256;
+/** The VM's limits: register tiles of 128 f32 and a 256-entry register file. */
+const TILE_BYTES = 512;
 const MAX_REGS = 256;
 
 let scratch = { ptr: 0, bytes: 0 };

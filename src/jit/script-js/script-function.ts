@@ -5,6 +5,8 @@ import { printGraph } from '../printer.js';
 import { pythonPrint } from '../python-print.js';
 import { optimize } from '../pipeline.js';
 import { moduleObject, runGraph } from './run-graph.js';
+import { callDifferentiable, wantsGrad } from '../autodiff/run.js';
+import { save } from '../save.js';
 
 export interface ScriptFunctionOptions {
   /** The module (for `self`) when the graph is a method. */
@@ -23,13 +25,18 @@ export interface ScriptFunction {
   readonly code: string;
   /** The printed graph (`str(fn.graph)`). */
   graphText(): string;
+  /** A TorchScript archive of this function (torch.jit.save); with `path` (Node) also writes it. */
+  save(path?: string): Uint8Array;
 }
 
 export function makeScriptFunction(name: string, graph: Graph, opts: ScriptFunctionOptions = {}): ScriptFunction {
   const optimized = opts.optimize === false ? graph : optimize(graph.copy());
   const self = opts.self ? moduleObject(opts.self) : null;
   const fn = function (...args: unknown[]) {
-    return runGraph(optimized, name, self ? [self, ...args] : args);
+    const all = self ? [self, ...args] : args;
+    // Gradients wanted: the emitted graph runs as a fused forward with a fused backward (autodiff).
+    const diff = wantsGrad(opts.self ? [opts.self, ...args] : args) && callDifferentiable(graph, all, (g, a) => runGraph(g, name, a));
+    return diff ? diff.value : runGraph(optimized, name, all);
   };
   Object.defineProperty(fn, 'name', { value: name });
   let code: string | null = null;
@@ -38,6 +45,7 @@ export function makeScriptFunction(name: string, graph: Graph, opts: ScriptFunct
     graphBeforePasses: { value: graph },
     code: { get: () => (code ??= pythonPrint(graph, name, self !== null)) },
     graphText: { value: () => printGraph(optimized) },
+    save: { value: (path?: string) => save(fn as unknown as ScriptFunction, path) },
   });
   return fn as ScriptFunction;
 }
