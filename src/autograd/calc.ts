@@ -56,8 +56,6 @@ export const scatterAdd = op('scatter_add') as (a: T, dim: number, index: T, src
 export const indexSelect = op('index_select') as (a: T, dim: number, index: T) => T;
 export const indexAdd = op('index_add') as (a: T, dim: number, index: T, src: T) => T;
 export const onesLike = op('ones_like') as (a: T) => T;
-export const clone = op('clone') as (a: T) => T;
-export const contiguous = op('contiguous') as (a: T) => T;
 export const rsqrt = op('rsqrt') as (a: T) => T;
 export const logicalOr = op('logical_or') as (a: T, b: T) => T;
 export const ne = op('ne') as (a: T, b: S) => T;

@@ -1,4 +1,5 @@
-// Creation rows: zeros/ones/full/arange/linspace/rand/randn and their *_like forms, casts, copies.
+// Creation rows: zeros/ones/full/arange/linspace/rand/randn/randperm, their *_like and new_* forms,
+// tensor/as_tensor from script values, casts, copies.
 import { engine } from '../engine/engine.js';
 import { Tensor } from '../sdk/tensor.js';
 import { DTYPES, isFloating, type DType } from '../sdk/dtype.js';
@@ -110,6 +111,22 @@ export const CREATION_OPS: OpDef[] = [
   { schema: 'aten::fill_.Scalar(Tensor(a!) self, Scalar value) -> Tensor(a!)', tags: ['inplace'], grad: gradFill, impl: (x: Tensor, v: Num) => fillWith(x, v) },
   { schema: 'aten::fill_.Tensor(Tensor(a!) self, Tensor value) -> Tensor(a!)', tags: ['inplace'], grad: gradFill, impl: (x: Tensor, v: Tensor) => fillWith(x, v.item()) },
   { schema: 'aten::zero_(Tensor(a!) self) -> Tensor(a!)', tags: ['inplace'], grad: gradFill, impl: (x: Tensor) => fillWith(x, 0) },
+  { schema: 'aten::as_tensor(Tensor(a) data, *, ScalarType? dtype=None, Device? device=None) -> Tensor(b|a)', tags: CREATE, impl: (x: Tensor, dt: DType | null) => to(x, dt, false) },
+  { schema: 'aten::as_tensor.bool(bool t, *, ScalarType? dtype=None, Device? device=None) -> Tensor', tags: CREATE, impl: (v: boolean, dt: DType | null) => full([], v, dt ?? 'bool') },
+  { schema: 'aten::as_tensor.float(float t, *, ScalarType? dtype=None, Device? device=None) -> Tensor', tags: CREATE, impl: (v: number, dt: DType | null) => full([], v, dt ?? 'float32') },
+  { schema: 'aten::as_tensor.int(int t, *, ScalarType? dtype=None, Device? device=None) -> Tensor', tags: CREATE, impl: (v: number, dt: DType | null) => full([], v, dt ?? 'int64') },
+  { schema: 'aten::as_tensor.list(t[] data, *, ScalarType? dtype=None, Device? device=None) -> Tensor', tags: CREATE, impl: (d: unknown[], dt: DType | null) => fromData('aten::as_tensor', d, dt) },
+  { schema: 'aten::tensor(t[] data, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor', tags: CREATE, impl: (d: unknown[], dt: DType | null, _dev: unknown, rg: boolean) => withGrad(fromData('aten::tensor', d, dt), rg) },
+  { schema: 'aten::tensor.bool(bool t, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor', tags: CREATE, impl: (v: boolean, dt: DType | null) => full([], v, dt ?? 'bool') },
+  { schema: 'aten::tensor.float(float t, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor', tags: CREATE, impl: (v: number, dt: DType | null, _dev: unknown, rg: boolean) => withGrad(full([], v, dt ?? 'float32'), rg) },
+  { schema: 'aten::tensor.int(int t, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor', tags: CREATE, impl: (v: number, dt: DType | null) => full([], v, dt ?? 'int64') },
+  { schema: 'aten::item(Tensor self) -> Scalar', tags: ['scalar'], impl: (x: Tensor) => x.item() },
+  { schema: 'aten::new_empty(Tensor self, SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor', tags: CREATE, impl: (x: Tensor, s: number[], dt: DType | null) => full(s, 0, dt ?? x.dtype) },
+  { schema: 'aten::new_full(Tensor self, SymInt[] size, Scalar fill_value, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor', tags: CREATE, impl: (x: Tensor, s: number[], v: Num, dt: DType | null) => full(s, v, dt ?? x.dtype) },
+  { schema: 'aten::new_zeros(Tensor self, SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor', tags: CREATE, impl: (x: Tensor, s: number[], dt: DType | null) => full(s, 0, dt ?? x.dtype) },
+  { schema: 'aten::new_ones(Tensor self, SymInt[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor', tags: CREATE, impl: (x: Tensor, s: number[], dt: DType | null) => full(s, 1, dt ?? x.dtype) },
+  { schema: 'aten::randperm(SymInt n, *, ScalarType? dtype=4, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor', tags: ['creation', 'random'], impl: (n: number, dt: DType | null) => randperm(n, dt, null) },
+  { schema: 'aten::randperm.generator(SymInt n, *, Generator? generator, ScalarType? dtype=4, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor', tags: ['creation', 'random'], impl: (n: number, g: Generator | null, dt: DType | null) => randperm(n, dt, g) },
 ];
 
 function fillWith(x: Tensor, v: Num): Tensor {
@@ -117,4 +134,45 @@ function fillWith(x: Tensor, v: Num): Tensor {
   copyInto(x, f);
   f.dispose();
   return x;
+}
+
+function withGrad(t: Tensor, requiresGrad: boolean): Tensor {
+  t.requiresGrad = requiresGrad;
+  return t;
+}
+
+/**
+ * `torch.tensor(data)` for nested lists of numbers or bools: the shape from the nesting, the dtype
+ * as PyTorch infers it (bool, else int64, else the default float32 once a value has a fraction).
+ * A script's `float[]` of whole numbers is indistinguishable from an `int[]` at run time here, so
+ * pass `dtype` where that matters.
+ */
+function fromData(op: string, data: unknown, dtype: DType | null): Tensor {
+  const shape: number[] = [];
+  for (let d: unknown = data; Array.isArray(d); d = d[0]) shape.push(d.length);
+  const flat: unknown[] = [];
+  const walk = (d: unknown, k: number): void => {
+    if (k === shape.length) {
+      if (typeof d !== 'number' && typeof d !== 'boolean') throw new OpError(op, `Could not infer dtype of ${d === null ? 'None' : typeof d}`);
+      flat.push(d);
+      return;
+    }
+    if (!Array.isArray(d) || d.length !== shape[k]) throw new OpError(op, `expected sequence of length ${shape[k]} at dim ${k} (got ${Array.isArray(d) ? d.length : 'a scalar'})`);
+    for (const x of d) walk(x, k + 1);
+  };
+  walk(data, 0);
+  const inferred: DType = flat.length && flat.every((v) => typeof v === 'boolean') ? 'bool' : flat.every((v) => Number.isInteger(Number(v))) ? 'int64' : 'float32';
+  return fromValues(shape, dtype ?? inferred, flat.map(Number));
+}
+
+/** A random permutation of 0..n-1 (Fisher-Yates, as PyTorch's CPU randperm for small n). */
+function randperm(n: number, dtype: DType | null, gen: Generator | null): Tensor {
+  if (!Number.isInteger(n) || n < 0) throw new OpError('aten::randperm', `n must be non-negative, got ${n}`);
+  const g = gen ?? defaultGenerator;
+  const perm = Array.from({ length: n }, (_, i) => i);
+  for (let i = 0; i < n - 1; i++) {
+    const z = i + Math.floor(g.uniform() * (n - i));
+    [perm[i], perm[z]] = [perm[z], perm[i]];
+  }
+  return fromValues([n], dtype ?? 'int64', perm);
 }

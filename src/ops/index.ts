@@ -14,6 +14,9 @@ import { LOSS_OPS } from './loss.js';
 import { SCALAR_OPS } from './scalar.js';
 import { LIST_OPS } from './list.js';
 import { CUSTOM_OPS } from './custom.js';
+import { BITWISE_OPS } from './bitwise.js';
+import { DETECTION_OPS } from './detection.js';
+import { UNIQUE_OPS } from './unique.js';
 
 export const OP_DEFS: readonly OpDef[] = [
   ...POINTWISE_OPS,
@@ -30,6 +33,9 @@ export const OP_DEFS: readonly OpDef[] = [
   ...SCALAR_OPS,
   ...LIST_OPS,
   ...CUSTOM_OPS,
+  ...BITWISE_OPS,
+  ...DETECTION_OPS,
+  ...UNIQUE_OPS,
 ];
 
 export const OP_TABLE = buildTable(OP_DEFS);

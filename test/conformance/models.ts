@@ -87,7 +87,11 @@ function runCase(c: Case): { ok: boolean; line: string } {
   }
   const before = engine().stats().bytesLive;
   const result = module.forward(...inputs);
-  if (c.named_outputs) return compareDetections(result, c.named_outputs);
+  if (c.named_outputs) {
+    const r = compareDetections(result, c.named_outputs);
+    for (const o of [...flatten(result), ...inputs.flat()]) if (o instanceof Tensor) o.dispose();
+    return r;
+  }
   const outs = flatten(result);
   const n = FORWARD_ONLY.has(c.name) ? 1 : c.outputs ?? outs.length;
   let worst = 0, ok = true, why = '';
@@ -107,32 +111,41 @@ function runCase(c: Case): { ok: boolean; line: string } {
 
 /**
  * Detection outputs (`losses, detections = forward([x])`): random weights make the order
- * arbitrary, so each expected box must match one of ours by IoU > 0.99 with the same label and
- * a score within 1e-3.
+ * arbitrary, so each expected box must match one of ours (each used once) by IoU > 0.99 with the
+ * same label and a score within 1e-3; the matched masks then compare as network outputs.
  */
 function compareDetections(result: unknown, named: Record<string, string>): { ok: boolean; line: string } {
   const det = (result as unknown[])?.[1] as unknown[] | undefined;
   const d = det?.[0];
   if (!(d instanceof Map)) return { ok: false, line: 'forward did not return (losses, [detections])' };
   const want = (k: string) => readNpy(readBytes(join(dir, named[k])));
-  const rows = (t: Tensor) => { const v = toNumbers(t); return Array.from({ length: t.shape[0] }, (_, i) => v.slice(i * 4, i * 4 + 4)); };
-  const eb = want('boxes'), el = Array.from(want('labels').data as unknown as ArrayLike<number | bigint>, Number), es = Array.from(want('scores').data as unknown as ArrayLike<number>, Number);
-  const gotBoxes = rows(d.get('boxes') as Tensor), gl = toNumbers(d.get('labels') as Tensor), gs = toNumbers(d.get('scores') as Tensor);
-  const ev = Array.from(eb.data as unknown as ArrayLike<number>, Number);
-  if (gotBoxes.length !== el.length) return { ok: false, line: `${gotBoxes.length} detections, expected ${el.length}` };
+  const nums = (x: { data: unknown }) => Array.from(x.data as ArrayLike<number | bigint>, Number);
+  const rows = (v: number[], n: number) => Array.from({ length: n }, (_, i) => v.slice((i * v.length) / n, ((i + 1) * v.length) / n));
+  const el = nums(want('labels')), es = nums(want('scores'));
+  const em = want('masks'), gotMasks = d.get('masks') as Tensor;
+  const eb = rows(nums(want('boxes')), el.length), eMasks = rows(nums(em), el.length);
+  const got = (k: string) => d.get(k) as Tensor;
+  const n = got('boxes').shape[0];
+  const gb = rows(toNumbers(got('boxes')), n), gl = toNumbers(got('labels')), gs = toNumbers(got('scores')), gMasks = rows(toNumbers(gotMasks), n);
+  if (n !== el.length) return { ok: false, line: `${n} detections, expected ${el.length}` };
+  if (gotMasks.shape.join(',') !== em.shape.join(',')) return { ok: false, line: `masks shape [${gotMasks.shape}] != [${em.shape}]` };
   const iou = (a: number[], b: number[]) => {
     const w = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0])), h = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
     const inter = w * h, area = (x: number[]) => (x[2] - x[0]) * (x[3] - x[1]);
     return inter / (area(a) + area(b) - inter || 1);
   };
-  let worst = 0;
+  const used = new Set<number>();
+  const maskMax = eMasks.flat().reduce((m, v) => Math.max(m, Math.abs(v)), 1e-30);
+  let worstScore = 0, worstMask = 0;
   for (let i = 0; i < el.length; i++) {
-    const box = ev.slice(i * 4, i * 4 + 4);
-    const j = gotBoxes.findIndex((g, k) => iou(g, box) > 0.99 && gl[k] === el[i] && Math.abs(gs[k] - es[i]) <= 1e-3);
+    const j = gb.findIndex((g, k) => !used.has(k) && iou(g, eb[i]) > 0.99 && gl[k] === el[i] && Math.abs(gs[k] - es[i]) <= 1e-3);
     if (j < 0) return { ok: false, line: `expected detection ${i} (label ${el[i]}, score ${es[i].toFixed(4)}) not found` };
-    worst = Math.max(worst, Math.abs(gs[j] - es[i]));
+    used.add(j);
+    worstScore = Math.max(worstScore, Math.abs(gs[j] - es[i]));
+    eMasks[i].forEach((v, q) => (worstMask = Math.max(worstMask, Math.abs(gMasks[j][q] - v) / maskMax)));
   }
-  return { ok: true, line: `worst score error ${worst.toExponential(3)}` };
+  if (worstMask > 1e-3) return { ok: false, line: `mask error ${worstMask.toExponential(3)} (relative to the masks' max)` };
+  return { ok: true, line: `worst score error ${worstScore.toExponential(3)}, worst mask error ${worstMask.toExponential(3)}` };
 }
 
 const results: Record<string, string> = {};

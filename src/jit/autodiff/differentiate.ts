@@ -12,6 +12,9 @@ import { inlineCalls, methodCallee, type CalleeResolver } from '../passes/inline
 import { TracingState } from '../trace/tracer.js';
 import { NotDifferentiableError } from './errors.js';
 import { evaluate, opRow, rowArgs, tensorsIn } from './evaluate.js';
+import { simplifyBackward } from './simplify.js';
+import { isFusible } from '../fuser/fuse-graph.js';
+import { RESOLVED_ROWS } from '../compile/resolved.js';
 
 /**
  * Note [Differentiated graphs]
@@ -94,12 +97,22 @@ function traceBackward(g: Graph, env: Map<Value, unknown>, needs: Set<Value>, di
   const forwardValue = new Map<Tensor, Value>();
   for (const [v, x] of env) if (x instanceof Tensor && !forwardValue.has(x)) forwardValue.set(x, v);
   const saved: Value[] = [];
+  const constant = (x: Value): Value => df.insertNode(df.createClone(x.node(), () => x)).output();
+  // Note [Recompute pointwise values]: a forward value that a fusible pointwise op made is
+  // recomputed in df from that op's inputs rather than saved: inside a fused backward kernel the
+  // recomputation is nearly free, while saving costs a store in f and a load in df.
+  const recompute = (n: Node): Value => {
+    const c = df.insertNode(df.createClone(n, (x) => (x.type.kind === 'Tensor' ? tracer.valueOf(env.get(x) as Tensor) : constant(x))));
+    RESOLVED_ROWS.set(c, opRow(n));
+    return c.output();
+  };
   tracer.resolveState = (t) => {
     const v = forwardValue.get(t);
     if (!v) {
       if (t.dim > 0) throw new NotDifferentiableError('a gradient rule made a tensor outside the op table');
       return null;
     }
+    if (isFusible(v.node())) return recompute(v.node());
     saved.push(v);
     return df.addInput(v.hasDebugName() ? `${v.debugName().replace(/\.\d+$/, '')}_saved` : '', { kind: 'Tensor' });
   };
@@ -123,7 +136,7 @@ function traceBackward(g: Graph, env: Map<Value, unknown>, needs: Set<Value>, di
     const gv = grads.get(v);
     df.registerOutput(gv ? tracer.valueOf(gv) : df.insertConstant(null));
   }
-  return { df, saved };
+  return { df: simplifyBackward(df), saved };
 }
 
 /** One node's gradient rule: output gradients in, a gradient per argument accumulated. */

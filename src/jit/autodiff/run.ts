@@ -16,6 +16,7 @@ import { DifferentiableGraphNode, type GraphRunner } from './graph-node.js';
 type Entry = Differentiated | null | NotDifferentiableError;
 const plans = new WeakMap<Graph, Map<string, Entry>>();
 const objectIds = new WeakMap<object, number>();
+let nextObjectId = 0;
 
 /** Whether a call with `args` needs the differentiated path: grad mode on and some tensor (or parameter of `self`) requires grad. */
 export function wantsGrad(args: readonly unknown[]): boolean {
@@ -37,7 +38,7 @@ function signature(args: readonly unknown[]): string {
     if (x instanceof Tensor) return `${x.dtype}[${x.shape}]${x.requiresGrad ? 'g' : ''}${x.isContiguous() ? '' : 's'}`;
     if (Array.isArray(x)) return `(${x.map(key)})`;
     if (typeof x === 'object' && x !== null) {
-      if (!objectIds.has(x)) objectIds.set(x, objectIds.size + 1);
+      if (!objectIds.has(x)) objectIds.set(x, ++nextObjectId);
       return `#${objectIds.get(x)}`;
     }
     return typeof x === 'string' ? JSON.stringify(x) : String(x);

@@ -122,8 +122,8 @@ function planLaunch(ts: Tensor[], shape: number[]): Launch {
     if (count === 0) return { layout: F.LAYOUT_SCALAR as Layout, at: -1 };
     if (!t.isContiguous()) return null;
     if (count === dims.length) return { layout: F.LAYOUT_FULL as Layout, at: -1 };
-    if (first + count === dims.length) return { layout: F.LAYOUT_ROW as Layout, at: first };
-    if (first === 0) return { layout: F.LAYOUT_COL as Layout, at: count };
+    if (present.every((p, i) => p === i >= first)) return { layout: F.LAYOUT_ROW as Layout, at: first };
+    if (present.every((p, i) => p === i < count)) return { layout: F.LAYOUT_COL as Layout, at: count };
     return null;
   });
   for (const k of kinds) if (k && k.at >= 0 && split < 0) split = k.at;

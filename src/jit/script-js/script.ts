@@ -26,8 +26,8 @@ export function script(fnOrModule: ((...args: any[]) => any) | ModuleLike, opts:
   const paramTypes = Object.fromEntries(Object.entries(opts.types ?? {}).map(([k, t]) => [k, typeof t === 'string' ? parseTypeString(t) : t]));
   if (isModuleLike(fnOrModule)) {
     // Classes and methods live in this call's context only, so a failed script leaves nothing behind.
-    const ctx = new ModuleContext(opts.globals ?? {}, paramTypes);
-    const g = ctx.method(fnOrModule, 'forward');
+    const ctx = new ModuleContext(opts.globals ?? {});
+    const g = ctx.method(fnOrModule, 'forward', paramTypes);
     return makeScriptFunction('forward', g, { self: fnOrModule, optimize: opts.optimize });
   }
   if (typeof fnOrModule !== 'function') throw new TypeError(`script expects a function or a module with forward(), got ${typeof fnOrModule}`);
@@ -40,7 +40,7 @@ class ModuleContext {
   private types = new Map<object, ClassType>();
   private compiling = new Set<string>();
 
-  constructor(private globals: Record<string, unknown>, private paramTypes: Record<string, JitType>) {}
+  constructor(private globals: Record<string, unknown>) {}
 
   typeOf(obj: object): ClassType {
     let t = this.types.get(obj);
@@ -51,7 +51,8 @@ class ModuleContext {
     return t;
   }
 
-  method(obj: ModuleLike, name: string): Graph {
+  /** The graph of `obj[name]`, scripted once; `paramTypes` type the top-level method's parameters. */
+  method(obj: ModuleLike, name: string, paramTypes: Record<string, JitType> = {}): Graph {
     const methods = (this.typeOf(obj).cls as { methods: Map<string, Graph> }).methods;
     const known = methods.get(name);
     if (known) return known;
@@ -63,7 +64,7 @@ class ModuleContext {
     try {
       const em = new Emitter(parsed, {
         globals: this.globals,
-        paramTypes: this.types.size === 1 && name === 'forward' && this.compiling.size === 1 ? this.paramTypes : {},
+        paramTypes,
         self: obj,
         selfType: this.typeOf(obj),
         typeOf: (o) => this.typeOf(o),

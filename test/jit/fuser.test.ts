@@ -1,0 +1,184 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { torch, jit, Tensor } from '../../src/index.js';
+import { optimize } from '../../src/jit/pipeline.js';
+import { allNodes, SUBGRAPH_ATTR } from '../../src/jit/ir.js';
+import { fuserStats, resetFuser, setFuserMode } from '../../src/jit/fuser/launch.js';
+import { FuserError } from '../../src/jit/fuser/errors.js';
+
+const IOU = `import math
+def ratio_iou(x1, y1, w1, h1, x2, y2, w2, h2):
+    xi = torch.max(x1, x2)
+    yi = torch.max(y1, y2)
+    wi = torch.clamp(torch.min(x1+w1, x2+w2) - xi, min=0, max=math.inf)
+    hi = torch.clamp(torch.min(y1+h1, y2+h2) - yi, min=0, max=math.inf)
+    area_i = wi * hi
+    area_u = w1 * h1 + w2 * h2 - wi * hi
+    return area_i / torch.clamp(area_u, min=1e-5, max=math.inf)
+`;
+
+/** The function compiled twice: as written (op by op) and after the pipeline (fused). */
+function both(src: string, name: string) {
+  const plain = jit.compile(src)[name];
+  const fused = jit.compile(src)[name];
+  optimize(fused.ir);
+  return { plain, fused };
+}
+
+const groups = (f: { ir: any }) => f.ir.nodes().filter((n: any) => n.kind === 'prim::FusionGroup');
+const same = (a: Tensor, b: Tensor) => {
+  assert.equal(a.shape, b.shape);
+  assert.equal(a.dtype, b.dtype);
+  const x = a.dataSync(), y = b.dataSync();
+  for (let i = 0; i < x.length; i++) if (!(Object.is(x[i], y[i]) || (x[i] === y[i]))) assert.unreachable(`element ${i}: ${x[i]} != ${y[i]}`);
+};
+const boxes = (shape: number[]) => Array.from({ length: 8 }, () => torch.randn(shape).exp() as Tensor);
+
+test.before.each(() => {
+  resetFuser();
+  setFuserMode('codegen');
+});
+
+test('the IoU graph fuses into one FusionGroup holding every pointwise op', () => {
+  const { plain, fused } = both(IOU, 'ratio_iou');
+  const ops = plain.ir.nodes().filter((n: any) => n.kind.startsWith('aten::')).length;
+  assert.ok(ops >= 19, `${ops} ops`);
+  const gs = groups(fused);
+  assert.is(gs.length, 1);
+  assert.is(fused.ir.nodes().filter((n: any) => n.kind.startsWith('aten::')).length, 0);
+  const sub = gs[0].getAttr(SUBGRAPH_ATTR, 'g');
+  // CSE merges the second `wi * hi`; every other op is in the group.
+  assert.is(allNodes(sub.block).filter((n) => n.kind.startsWith('aten::')).length, ops - 1);
+  assert.match(fused.graph, /%\w+ : Tensor = prim::FusionGroup_0\(%x1, %x2, %y1, %y2, %w1, %w2, %h1, %h2\)/);
+  assert.match(fused.graph, /with prim::FusionGroup_0 = graph\(/);
+  assert.match(fused.graph, /%area_u : Tensor = aten::sub\(/);
+});
+
+test('fused IoU equals the unfused graph bit for bit, generated and template kernels', () => {
+  const { plain, fused } = both(IOU, 'ratio_iou');
+  for (const shape of [[100, 1000], [1], [3], [4], [5], [2, 7], [0]]) {
+    const xs = boxes(shape);
+    const ref = plain(...xs);
+    for (const mode of ['codegen', 'template'] as const) {
+      setFuserMode(mode);
+      same(fused(...xs), ref);
+    }
+  }
+  const s = fuserStats();
+  assert.ok(s.codegenRuns >= 6 && s.templateRuns >= 6, JSON.stringify(s));
+  assert.is(s.unfusedRuns, 0);
+});
+
+test('the custom op matches the scripted IoU and runs from TorchScript', () => {
+  const { plain } = both(IOU, 'ratio_iou');
+  const xs = boxes([37]);
+  const ref = plain(...xs);
+  const viaTorch = torch.ops.super_iou.iou_native(...xs) as Tensor;
+  const max = Math.max(...Array.from(viaTorch.dataSync() as Float32Array, (v, i) => Math.abs(v - (ref.dataSync()[i] as number))));
+  assert.ok(max < 1e-6, `max diff ${max}`);
+  const scripted = jit.compile('def f(a, b, c, d, e, f_, g, h):\n    return ops.super_iou.iou_native(a, b, c, d, e, f_, g, h)\n').f;
+  same(scripted(...xs), viaTorch);
+  assert.throws(() => torch.ops.super_iou.iou_native(...xs.slice(0, 7), torch.ones([5])), /not of same shape/);
+});
+
+test('kernels are cached by program and layout, not by size', () => {
+  const { fused } = both(IOU, 'ratio_iou');
+  fused(...boxes([64]));
+  assert.is(fuserStats().compiles, 1);
+  fused(...boxes([10, 3]));
+  fused(...boxes([1000]));
+  assert.is(fuserStats().compiles, 1);
+  assert.is(fuserStats().cacheHits, 2);
+  // A broadcast operand is another layout: one more kernel, then hits again.
+  const xs = boxes([6, 5]);
+  xs[3] = torch.randn([5]).exp();
+  fused(...xs);
+  fused(...xs);
+  assert.is(fuserStats().compiles, 2);
+  assert.is(fuserStats().cacheHits, 3);
+});
+
+test('broadcast layouts (row, column, scalar, strided) give the unfused results', () => {
+  const src = 'def f(a, b, c):\n    return torch.sigmoid(a * b + c) - torch.tanh(c)\n';
+  const { plain, fused } = both(src, 'f');
+  assert.is(groups(fused).length, 1);
+  const cases: [number[], number[], number[]][] = [
+    [[4, 9], [9], [4, 1]], [[4, 9], [], [1, 9]], [[2, 3, 5], [3, 5], [2, 1, 1]], [[2, 3, 5], [2, 3, 1], [5]],
+    [[3], [2, 3], [2, 1]], [[1, 1], [6, 1], [1, 2]], [[2, 1, 3], [1, 4, 1], [3]],
+  ];
+  for (const [sa, sb, sc] of cases) {
+    const [a, b, c] = [sa, sb, sc].map((s) => torch.randn(s) as Tensor);
+    for (const mode of ['codegen', 'template'] as const) {
+      setFuserMode(mode);
+      same(fused(a, b, c), plain(a, b, c));
+    }
+  }
+  const t = (torch.randn([5, 4]) as Tensor).transpose(0, 1);
+  const b = torch.randn([4, 5]) as Tensor, c = torch.randn([5]) as Tensor;
+  same(fused(t, b, c), plain(t, b, c));
+  assert.is(fuserStats().unfusedRuns, 0);
+});
+
+test('comparisons, where and bool outputs fuse', () => {
+  const src = 'def f(a, b):\n    m = a > b\n    y = torch.where(m, a * 2.0, b - 1.0)\n    return y, m, torch.where(a < 0.5, a, 0.25) + y\n';
+  const { plain, fused } = both(src, 'f');
+  assert.is(groups(fused).length, 1);
+  for (const shape of [[10], [3], [2, 9]]) {
+    const a = torch.randn(shape) as Tensor, b = torch.randn(shape) as Tensor;
+    const want = plain(a, b) as Tensor[];
+    for (const mode of ['codegen', 'template'] as const) {
+      setFuserMode(mode);
+      const got = fused(a, b) as Tensor[];
+      want.forEach((w, i) => same(got[i], w));
+    }
+  }
+  assert.is(fuserStats().unfusedRuns, 0);
+});
+
+test('dtypes the fuser does not handle run the group op by op, with the same results', () => {
+  const src = 'def f(a, b):\n    return (a + b) * b - a\n';
+  const { plain, fused } = both(src, 'f');
+  const a = torch.tensor([1, 2, 3], 'int64'), b = torch.tensor([4, 5, 6], 'int64');
+  same(fused(a, b), plain(a, b));
+  assert.is(fuserStats().unfusedRuns, 1);
+  setFuserMode('off');
+  const x = torch.randn([4]) as Tensor;
+  same(fused(x, x), plain(x, x));
+  assert.is(fuserStats().unfusedRuns, 2);
+  assert.throws(() => setFuserMode('fast' as never), (e: Error) => e instanceof FuserError && /expected 'codegen', 'template' or 'off'/.test(e.message));
+});
+
+test('a refused compilation falls back to the templates and is reported once', () => {
+  const { plain, fused } = both(IOU, 'ratio_iou');
+  const other = both('def g(a, b):\n    return torch.exp(a) * b + 1.0\n', 'g');
+  const Module = WebAssembly.Module;
+  const warn = console.warn;
+  const warnings: string[] = [];
+  (WebAssembly as any).Module = function () { throw new EvalError('Refused to compile or instantiate WebAssembly module because \'unsafe-eval\' is not an allowed source'); };
+  console.warn = (m: string) => warnings.push(m);
+  try {
+    for (const shape of [[50], [7], [3, 3]]) {
+      const xs = boxes(shape);
+      same(fused(...xs), plain(...xs));
+      same(other.fused(xs[0], xs[1]), other.plain(xs[0], xs[1]));
+    }
+  } finally {
+    (WebAssembly as any).Module = Module;
+    console.warn = warn;
+  }
+  assert.is(warnings.length, 1);
+  assert.match(warnings[0], /precompiled templates/);
+  assert.is(fuserStats().codegenRuns, 0);
+  assert.is(fuserStats().templateRuns, 6);
+});
+
+test('non-pointwise nodes split groups; a group never reorders a use before its value', () => {
+  const src = 'def f(a, b):\n    c = torch.exp(a) + b\n    s = torch.sum(c)\n    d = torch.sigmoid(c) * s\n    return d - c\n';
+  const { plain, fused } = both(src, 'f');
+  const gs = groups(fused);
+  assert.is(gs.length, 2);
+  const a = torch.randn([6]) as Tensor, b = torch.randn([6]) as Tensor;
+  same(fused(a, b), plain(a, b));
+});
+
+test.run();
