@@ -1,10 +1,15 @@
-// The `jit` namespace: load TorchScript archives and compile TorchScript source.
+// The `jit` namespace: load and save TorchScript archives, compile TorchScript source, trace and
+// script JavaScript.
 import { parseSource } from './frontend/parser.js';
 import { printGraph } from './printer.js';
 import type { Graph } from './ir.js';
 import { CompilationUnit, type ScriptFunction } from './compile/unit.js';
 import { load, loadBytes, loadFile, ArchiveError } from './load.js';
 import { setFuserMode, getFuserMode, fuserStats } from './fuser/launch.js';
+import { save } from './save.js';
+// JavaScript frontends: trace a function or module, script a function's or module's source.
+import { trace, type TraceOptions } from './trace/trace.js';
+import { script, type ScriptOptions } from './script-js/script.js';
 
 /** A compiled function: call it with JS values; `.graph` prints its IR, `.code` its source. */
 export interface ScriptCallable {
@@ -38,18 +43,13 @@ export function compile(source: string, file = '<string>'): Record<string, Scrip
   return out;
 }
 
-export const jit = { load, loadBytes, loadFile, compile, setFuserMode, getFuserMode, fuserStats };
+export const jit = { load, loadBytes, loadFile, compile, trace, script, save, setFuserMode, getFuserMode, fuserStats };
 export { load, loadBytes, loadFile, ArchiveError };
 export { ScriptModule, ScriptObject } from './module.js';
 export { save, SaveError } from './save.js';
 export { ScriptRuntimeError } from './runtime/errors.js';
 export { ScriptCompileError } from './compile/errors.js';
 export { TorchScriptSyntaxError } from './frontend/error.js';
-// JavaScript frontends: trace a function or module, script a function's or module's source.
-import { trace, type TraceOptions } from './trace/trace.js';
-import { save } from './save.js';
-import { script, type ScriptOptions } from './script-js/script.js';
-Object.assign(jit, { trace, script, save });
 export { trace, script, type TraceOptions, type ScriptOptions };
 export type { ScriptFunction as TracedFunction } from './script-js/script-function.js';
 export { TracingError } from './trace/errors.js';

@@ -89,7 +89,9 @@ function runCase(c: Case): { ok: boolean; line: string } {
   const result = module.forward(...inputs);
   if (c.named_outputs) {
     const r = compareDetections(result, c.named_outputs);
-    for (const o of [...flatten(result), ...inputs.flat()]) if (o instanceof Tensor) o.dispose();
+    for (const o of flatten(result)) if (o instanceof Tensor) o.dispose();
+    if (verbose) console.error(`${c.name}: bytesLive grew by ${engine().stats().bytesLive - before} after disposing the outputs`);
+    for (const o of inputs.flat()) if (o instanceof Tensor) o.dispose();
     return r;
   }
   const outs = flatten(result);

@@ -136,7 +136,11 @@ cases.forEach((c, index) => {
       const kwargs = Object.fromEntries(Object.entries(c.kwargs).map(([k, v]) => [k, decode(v)]));
       const fn = resolve(c.op, input);
       // Gradients are taken for the floating tensors among input, args and kwargs, in that order.
-      const leaves = withGrads && c.grads ? [input, ...args, ...Object.values(kwargs)].flat().filter((t): t is Tensor => t instanceof Tensor && t.dtype.startsWith('float')) : [];
+      // Running statistics are buffers, not differentiable inputs (the fixture has no grads for them).
+      const isStat = (k: string) => k === 'running_mean' || k === 'running_var';
+      const stats = c.op === 'nn.functional.batch_norm' ? new Set(args.slice(0, 2)) : new Set();
+      const candidates = [input, ...args.filter((a) => !stats.has(a)), ...Object.entries(kwargs).filter(([k]) => !isStat(k)).map(([, v]) => v)];
+      const leaves = withGrads && c.grads ? candidates.flat().filter((t): t is Tensor => t instanceof Tensor && t.dtype.startsWith('float')) : [];
       leaves.forEach((t) => (t.requiresGrad = true));
       const got = Object.keys(kwargs).length ? fn(input, ...args, kwargs) : fn(input, ...args);
       const tol = tolerance(c, input, args);

@@ -22,9 +22,11 @@ test('argument types print back as written', () => {
   assert.is(parseSchema('aten::add_.Tensor(Tensor(a!) self, Tensor other, *, Scalar alpha=1) -> Tensor(a!)').mutates, true);
 });
 
-test('every op-table row is a schema PyTorch registers, written exactly', () => {
+test('every op-table row of a PyTorch namespace is a schema PyTorch registers, written exactly', () => {
   const known = new Set(SCHEMAS);
-  const unknown = OP_DEFS.map((d) => d.schema).filter((s) => !known.has(s));
+  // Custom ops (like the talk's super_iou::iou_native) are ours; aten/prim/torchvision are PyTorch's.
+  const pytorch = /^(aten|prim|torchvision)::/;
+  const unknown = OP_DEFS.map((d) => d.schema).filter((s) => pytorch.test(s) && !known.has(s));
   assert.equal(unknown, []);
 });
 

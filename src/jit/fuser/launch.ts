@@ -32,7 +32,10 @@ const state = {
   /** Set when compiling generated code failed for a reason that will not go away (CSP). */
   codegenBlocked: false,
   warned: false,
+  /** Kernels by program signature, backend and layouts (shared by identical groups). */
   kernels: new Map<string, Kernel>(),
+  /** The same, per program object: the launch path's lookup without building the long key. */
+  byProgram: new WeakMap<Program, Map<string, Kernel>>(),
   programs: new WeakMap<Graph, Map<string, Program | null>>(),
   stats: { compiles: 0, cacheHits: 0, codegenRuns: 0, templateRuns: 0, unfusedRuns: 0 } as FuserStats,
 };
@@ -48,6 +51,7 @@ export function fuserStats(): FuserStats { return { ...state.stats }; }
 /** Forgets compiled kernels, counters and the one-time warning (for tests and benchmarks). */
 export function resetFuser(): void {
   state.kernels.clear();
+  state.byProgram = new WeakMap();
   state.programs = new WeakMap();
   state.codegenBlocked = false;
   state.warned = false;
@@ -155,7 +159,7 @@ function codegenKernel(prog: Program, layouts: Layout[]): Kernel | null {
   try {
     const mod = new WebAssembly.Module(generate(prog, layouts) as BufferSource);
     const run = new WebAssembly.Instance(mod, { env: { memory: engine().k.memory } }).exports.run as (...a: number[]) => void;
-    return (outer, inner, ins, outs) => run(outer, inner, ...ins, ...outs);
+    return (outer, inner, p, q) => run(outer, inner, ...p, ...q);
   } catch (e) {
     const msg = (e as Error)?.message ?? String(e);
     // A refusal to compile at all (CSP without 'wasm-unsafe-eval') holds for every later group.
@@ -167,9 +171,13 @@ function codegenKernel(prog: Program, layouts: Layout[]): Kernel | null {
 
 function kernelFor(prog: Program, layouts: Layout[]): { kernel: Kernel; codegen: boolean } | null {
   const wantCodegen = state.mode === 'codegen' && !state.codegenBlocked;
-  const key = `${wantCodegen ? 'g' : 't'}|${prog.key}|${layouts.join('')}`;
-  const hit = state.kernels.get(key);
+  const local = `${wantCodegen ? 'g' : 't'}${layouts.join('')}`;
+  let mine = state.byProgram.get(prog);
+  if (!mine) state.byProgram.set(prog, (mine = new Map()));
+  const key = `${local}|${prog.key}`;
+  const hit = mine.get(local) ?? state.kernels.get(key);
   if (hit) {
+    mine.set(local, hit);
     state.stats.cacheHits++;
     return { kernel: hit, codegen: wantCodegen };
   }
@@ -182,6 +190,7 @@ function kernelFor(prog: Program, layouts: Layout[]): { kernel: Kernel; codegen:
   state.stats.compiles++;
   // A failed generation caches its template launcher under the codegen key: reported once, tried once.
   state.kernels.set(key, kernel);
+  mine.set(local, kernel);
   return { kernel, codegen };
 }
 

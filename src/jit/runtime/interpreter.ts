@@ -7,6 +7,7 @@ import { Tensor } from '../../sdk/tensor.js';
 import { SCALAR_TYPE } from '../../sdk/dtype.js';
 import { UnknownOpError } from '../../sdk/errors.js';
 import { OP_TABLE } from '../../ops/index.js';
+import { runRow } from '../../ops/dispatch.js';
 import type { OpRow } from '../../ops/table.js';
 import type { SType } from '../../ops/schema.js';
 import { constantValue, type Block, type Graph, type Node, type Value } from '../ir.js';
@@ -335,7 +336,8 @@ class Frame {
     if (row?.parsed.mutates) for (const a of args.slice(1)) this.escape(a);
     let result: unknown;
     try {
-      result = run ? run(args) : row!.impl(...args);
+      // runRow: the call joins autograd when an input requires grad (training a loaded model).
+      result = run ? run(args) : runRow(row!, args);
     } catch (err) {
       if (err instanceof Error && !err.message.includes(' (at ')) err.message += ` (at ${where(n)})`;
       throw err;
