@@ -33,24 +33,36 @@ function ratioIou(x1: Tensor, y1: Tensor, w1: Tensor, h1: Tensor, x2: Tensor, y2
   });
 }
 
-/** Microseconds per call: batches of calls sized to take >= `minMs`, `runs` batches after warm-up. */
-function measure(fn: () => void, runs: number, minMs: number): Stats {
-  for (let i = 0; i < 3; i++) fn();
-  let batch = 1;
-  for (;;) {
-    const t0 = performance.now();
-    for (let i = 0; i < batch; i++) fn();
-    if (performance.now() - t0 >= minMs) break;
-    batch *= 2;
+/**
+ * Microseconds per call for each variant: batches sized to take >= `minMs`, then `runs` rounds
+ * that time one batch of every variant in turn, so that a noisy machine slows all of them alike.
+ */
+function measureAll(fns: Record<string, () => void>, runs: number, minMs: number): Record<string, Stats> {
+  const batches: Record<string, number> = {};
+  for (const [name, fn] of Object.entries(fns)) {
+    for (let i = 0; i < 3; i++) fn();
+    let batch = 1;
+    for (;;) {
+      const t0 = performance.now();
+      for (let i = 0; i < batch; i++) fn();
+      if (performance.now() - t0 >= minMs) break;
+      batch *= 2;
+    }
+    batches[name] = batch;
   }
-  const us: number[] = [];
+  const us: Record<string, number[]> = Object.fromEntries(Object.keys(fns).map((k) => [k, []]));
   for (let r = 0; r < runs; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < batch; i++) fn();
-    us.push(((performance.now() - t0) * 1e3) / batch);
+    for (const [name, fn] of Object.entries(fns)) {
+      const batch = batches[name];
+      const t0 = performance.now();
+      for (let i = 0; i < batch; i++) fn();
+      us[name].push(((performance.now() - t0) * 1e3) / batch);
+    }
   }
-  us.sort((a, b) => a - b);
-  return { min: us[0], median: us[Math.floor(us.length / 2)], max: us[us.length - 1] };
+  return Object.fromEntries(Object.entries(us).map(([k, xs]) => {
+    xs.sort((x, y) => x - y);
+    return [k, { min: xs[0], median: xs[Math.floor(xs.length / 2)], max: xs[xs.length - 1] }];
+  }));
 }
 
 const fmt = (s: Stats) => `${s.median.toFixed(1)} us (${s.min.toFixed(1)}-${s.max.toFixed(1)})`;
@@ -71,7 +83,7 @@ export async function run(args: string[]): Promise<void> {
   const groups = fused.ir.nodes().filter((n) => n.kind === 'prim::FusionGroup').length;
   console.log(`scripted ratio_iou: ${groups} FusionGroup (JS-scripting not used: built with jit.compile from TorchScript source)`);
   const k = engine().k;
-  const cases: Record<string, Record<string, number | Stats>> = {};
+  const cases: Record<string, Record<string, number>> = {};
   const shapes: [string, number[]][] = [['100x1000', [100, 1000]], ['1000x1000', [1000, 1000]], ['100', [100]]];
   for (const [label, shape] of quick ? shapes.filter(([l]) => l !== '1000x1000') : shapes) {
     const xs = Array.from({ length: 8 }, () => torch.randn(shape).exp()) as Tensor[];
@@ -79,28 +91,34 @@ export async function run(args: string[]): Promise<void> {
     const call = (f: (...t: Tensor[]) => Tensor) => () => f(...xs).dispose();
     const eager = ratioIou(...(xs as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor]));
     const check: Record<string, number> = {};
-    const r: Record<string, number | Stats> = {};
-    r.eager = measure(call(ratioIou as any), runs, minMs);
+    const custom = torch.ops.super_iou.iou_native;
     for (const [name, mode] of [['fused', 'codegen'], ['template', 'template']] as const) {
       jit.setFuserMode(mode);
       const out = fused(...xs) as Tensor;
       check[name] = maxAbsDiff(out, eager);
       out.dispose();
-      r[name] = measure(call(fused as any), runs, minMs);
     }
-    jit.setFuserMode('codegen');
-    const custom = torch.ops.super_iou.iou_native;
     const cout = custom(...xs) as Tensor;
     check.custom = maxAbsDiff(cout, eager);
     cout.dispose();
-    r.custom = measure(call(custom), runs, minMs);
     // The triad moves 3 planes per element: 3n elements move the same 9n floats as ratio_iou.
     const tn = 3 * n;
     const [ta, tb, tc] = [0, 1, 2].map(() => torch.ones([tn]) as Tensor);
-    r.triad = measure(() => k.f32_triad(ta.ptr, tb.ptr, tc.ptr, tn, 1.5), runs, minMs);
+    const inMode = (mode: 'codegen' | 'template') => () => {
+      jit.setFuserMode(mode);
+      (fused(...xs) as Tensor).dispose();
+    };
+    const r: Record<string, Stats> = measureAll({
+      eager: call(ratioIou as any),
+      fused: inMode('codegen'),
+      template: inMode('template'),
+      custom: call(custom),
+      triad: () => k.f32_triad(ta.ptr, tb.ptr, tc.ptr, tn, 1.5),
+    }, runs, minMs);
+    jit.setFuserMode('codegen');
     [ta, tb, tc, eager, ...xs].forEach((t) => t.dispose());
-    const med = (s: string) => (r[s] as Stats).median;
-    console.log(`${label}: eager ${fmt(r.eager as Stats)}, fused ${fmt(r.fused as Stats)}, template ${fmt(r.template as Stats)}, custom ${fmt(r.custom as Stats)}, triad ${fmt(r.triad as Stats)}`);
+    const med = (s: string) => r[s].median;
+    console.log(`${label}: eager ${fmt(r.eager)}, fused ${fmt(r.fused)}, template ${fmt(r.template)}, custom ${fmt(r.custom)}, triad ${fmt(r.triad)}`);
     console.log(`  fused/custom ${(med('fused') / med('custom')).toFixed(2)}x, eager/fused ${(med('eager') / med('fused')).toFixed(1)}x, eager/template ${(med('eager') / med('template')).toFixed(1)}x, custom/triad ${(med('custom') / med('triad')).toFixed(2)}x, fused/triad ${(med('fused') / med('triad')).toFixed(2)}x; max |diff| vs eager: ${JSON.stringify(check)}`);
     cases[label] = {
       eager_us: med('eager'), fused_us: med('fused'), template_us: med('template'), custom_us: med('custom'), triad_us: med('triad'),

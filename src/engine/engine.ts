@@ -2,6 +2,7 @@
 // DESIGN rule 4: memory can grow and detach views, so views are taken at the moment of use.
 import { instantiate, instantiateSync } from '@assemblyscript/loader';
 import { EngineError } from '../sdk/errors.js';
+import { activePool, ownerOf } from './pool.js';
 import type { DType } from '../sdk/dtype.js';
 
 /** The exports of build/torchwick.wasm (assembly/index.ts). */
@@ -20,6 +21,8 @@ export interface MemoryStats {
   bytesLive: number;
   blocksLive: number;
   peakBytes: number;
+  /** Calls to the allocator since the engine started (a steady-state model run adds none). */
+  allocations: number;
 }
 
 const imports = {
@@ -32,6 +35,7 @@ const imports = {
 
 export class Engine {
   private buf: ArrayBuffer | null = null;
+  private allocations = 0;
   private views: Partial<Record<string, ArrayBufferView>> = {};
   /** A 1 KiB block for kernel parameter descriptors (shape/stride blocks). */
   readonly desc: number;
@@ -40,18 +44,30 @@ export class Engine {
     this.desc = this.alloc(1024);
   }
 
+  /** A 16-byte aligned block; inside a pool's scope (src/engine/pool.ts) it comes from the pool. */
   alloc(nbytes: number): number {
+    const pool = activePool();
+    return pool ? pool.take(nbytes) : this.rawAlloc(nbytes);
+  }
+
+  free(ptr: number): void {
+    const pool = ownerOf(ptr);
+    if (pool) pool.give(ptr);
+    else this.k.free(ptr);
+  }
+
+  /** Allocator calls, for pools: they bypass the active pool. */
+  readonly raw = { alloc: (n: number) => this.rawAlloc(n), free: (p: number) => this.k.free(p) };
+
+  private rawAlloc(nbytes: number): number {
+    this.allocations++;
     const p = this.k.alloc(Math.max(nbytes, 0));
     if (p === 0) throw new EngineError(`out of memory: cannot allocate ${nbytes} bytes (${this.stats().bytesLive} bytes live)`);
     return p;
   }
 
-  free(ptr: number): void {
-    this.k.free(ptr);
-  }
-
   stats(): MemoryStats {
-    return { bytesLive: this.k.stat_bytes_live() >>> 0, blocksLive: this.k.stat_blocks_live() >>> 0, peakBytes: this.k.stat_peak_bytes() >>> 0 };
+    return { bytesLive: this.k.stat_bytes_live() >>> 0, blocksLive: this.k.stat_blocks_live() >>> 0, peakBytes: this.k.stat_peak_bytes() >>> 0, allocations: this.allocations };
   }
 
   private view<T extends ArrayBufferView>(key: string, make: (b: ArrayBuffer) => T): T {

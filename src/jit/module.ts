@@ -3,6 +3,8 @@
 // ScriptObject is an instance (class + attribute values); ScriptModule is the user-facing module.
 import type { ClassDef, Expr, Stmt } from './frontend/ast.js';
 import type { Graph, Node } from './ir.js';
+import { BufferPool, withPool } from '../engine/pool.js';
+import { engine } from '../engine/engine.js';
 import { printGraph } from './printer.js';
 import { classType, tupleType, type ClassType, type JitType } from './types.js';
 import { Tensor } from '../sdk/tensor.js';
@@ -145,6 +147,7 @@ function calleeFunction(unit: CompilationUnit, n: Node): Graph | null {
 /** A loaded (or compiled) nn.Module: call `forward`, read its code, graph and parameters. */
 export class ScriptModule extends ScriptObject {
   [method: string]: any;
+  private pool = new BufferPool(engine().raw);
 
   constructor(cls: ClassInfo) {
     super(cls);
@@ -155,6 +158,17 @@ export class ScriptModule extends ScriptObject {
   }
 
   forward(...args: unknown[]): any { return this.callMethod('forward', ...args); }
+
+  /** Runs a method with this module's buffer pool, so repeated calls reuse their intermediates. */
+  callMethod(name: string, ...args: unknown[]): any {
+    return withPool(this.pool, () => super.callMethod(name, ...args));
+  }
+
+  /** Frees the blocks kept for reuse between calls. */
+  releaseCachedMemory(): void {
+    this.pool.dispose();
+    this.pool = new BufferPool(engine().raw);
+  }
 
   /** The archive torch.jit.load reads (PyTorch's `m.save(path)`); with `path` (Node) also writes it. */
   save(path?: string): Uint8Array { return save(this, path); }

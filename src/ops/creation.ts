@@ -2,7 +2,7 @@
 // tensor/as_tensor from script values, casts, copies.
 import { engine } from '../engine/engine.js';
 import { Tensor } from '../sdk/tensor.js';
-import { DTYPES, isFloating, type DType } from '../sdk/dtype.js';
+import { DTYPES, SCALAR_TYPE, isFloating, type DType } from '../sdk/dtype.js';
 import { OpError } from '../sdk/errors.js';
 import { defaultGenerator, type Generator } from '../sdk/random.js';
 import { cast, contiguous, copyInto, empty, fromValues } from './exec.js';
@@ -166,7 +166,7 @@ function fromData(op: string, data: unknown, dtype: DType | null): Tensor {
 }
 
 /** A random permutation of 0..n-1 (Fisher-Yates, as PyTorch's CPU randperm for small n). */
-function randperm(n: number, dtype: DType | null, gen: Generator | null): Tensor {
+function randperm(n: number, dtype: DType | number | null, gen: Generator | null): Tensor {
   if (!Number.isInteger(n) || n < 0) throw new OpError('aten::randperm', `n must be non-negative, got ${n}`);
   const g = gen ?? defaultGenerator;
   const perm = Array.from({ length: n }, (_, i) => i);
@@ -174,5 +174,6 @@ function randperm(n: number, dtype: DType | null, gen: Generator | null): Tensor
     const z = i + Math.floor(g.uniform() * (n - i));
     [perm[i], perm[z]] = [perm[z], perm[i]];
   }
-  return fromValues([n], dtype ?? 'int64', perm);
+  // Eager calls pass the schema default `dtype=4` as the ScalarType code (int64).
+  return fromValues([n], (typeof dtype === 'number' ? SCALAR_TYPE[dtype] : dtype) ?? 'int64', perm);
 }

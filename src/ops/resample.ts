@@ -389,4 +389,57 @@ export const RESAMPLE_OPS: OpDef[] = [
   { schema: 'aten::adaptive_avg_pool3d(Tensor self, SymInt[3] output_size) -> Tensor', tags: ['opaque'], grad: gradAdaptiveAvgPool('aten::adaptive_avg_pool3d', 3), impl: adaptiveAvgPool(3) },
   { schema: 'aten::pixel_shuffle(Tensor self, int upscale_factor) -> Tensor', tags: ['movement'], grad: gradPixelShuffle, impl: shuffle(true) },
   { schema: 'aten::pixel_unshuffle(Tensor self, int downscale_factor) -> Tensor', tags: ['movement'], grad: gradPixelUnshuffle, impl: shuffle(false) },
+  ...aaRows('linear',
+    'aten::_upsample_bilinear2d_aa(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor',
+    'aten::_upsample_bilinear2d_aa.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor'),
+  ...aaRows('cubic',
+    'aten::_upsample_bicubic2d_aa(Tensor self, SymInt[2] output_size, bool align_corners, float? scales_h=None, float? scales_w=None) -> Tensor',
+    'aten::_upsample_bicubic2d_aa.vec(Tensor input, SymInt[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor'),
 ];
+
+// ---- antialiased interpolation (ATen UpSampleKernel.cpp, _compute_weights_aa) ----
+
+/** PIL's filters: the triangle (bilinear) and Keys' cubic with a = -0.5 (bicubic), on |x|. */
+function aaFilter(kind: 'linear' | 'cubic', x: number): number {
+  x = Math.abs(x);
+  if (kind === 'linear') return x < 1 ? 1 - x : 0;
+  return x < 1 ? (1.5 * x - 2.5) * x * x + 1 : x < 2 ? ((-0.5 * x + 2.5) * x - 4) * x + 2 : 0;
+}
+
+/** Taps that average every source pixel under the filter stretched by the downscale factor (normalised). */
+function aaTaps(kind: 'linear' | 'cubic', n: number, out: number, alignCorners: boolean, scale: number | null): Taps {
+  const s = areaScale(n, out, alignCorners, scale);
+  const half = kind === 'linear' ? 1 : 2;
+  const support = s >= 1 ? f32(half * s) : half, inv = s >= 1 ? 1 / s : 1;
+  const k = Math.ceil(support) * 2 + 1;
+  const idx = new Int32Array(out * k), w = new Float64Array(out * k);
+  for (let j = 0; j < out; j++) {
+    const center = f32(s * (j + 0.5));
+    const xmin = Math.max(Math.trunc(center - support + 0.5), 0);
+    const xsize = Math.min(Math.max(Math.min(Math.trunc(center + support + 0.5), n) - xmin, 0), k);
+    let total = 0;
+    for (let t = 0; t < k; t++) {
+      idx[j * k + t] = Math.min(xmin + t, n - 1);
+      if (t < xsize) total += w[j * k + t] = aaFilter(kind, (t + xmin - center + 0.5) * inv);
+    }
+    if (total !== 0) for (let t = 0; t < xsize; t++) w[j * k + t] /= total;
+  }
+  return { size: out, k, idx, w };
+}
+
+/** The plain and `.vec` rows of one antialiased 2-d upsampling op (float inputs, [N, C, H, W]). */
+function aaRows(kind: 'linear' | 'cubic', plainSchema: string, vecSchema: string): OpDef[] {
+  const op = plainSchema.slice(0, plainSchema.indexOf('('));
+  const run = (x: Tensor, size: number[], alignCorners: boolean, scales: (number | null)[]) => {
+    if (x.dim !== 4) throw new ShapeError(op, `It is expected input_size equals to 4, but got size ${x.dim}`);
+    if (!isFloating(x.dtype)) throw new DTypeError(op, `"${op.slice(6)}" not implemented for '${x.dtype}'`);
+    if (x.shape.slice(2).some((d) => d <= 0) || size.some((d) => d <= 0)) {
+      throw new ShapeError(op, `Input and output sizes should be greater than 0, but got input (H: ${x.shape[2]}, W: ${x.shape[3]}) output (H: ${size[0]}, W: ${size[1]})`);
+    }
+    return separable(x, size.map((o, i) => aaTaps(kind, x.shape[2 + i], o, alignCorners, scales[i])));
+  };
+  return [
+    { schema: plainSchema, tags: ['opaque'], impl: (x: Tensor, size: number[], ac: boolean, sh: number | null, sw: number | null) => run(x, size, ac, [sh, sw]) },
+    { schema: vecSchema, tags: ['opaque'], impl: (x: Tensor, size: number[] | null, ac: boolean, scales: number[] | null) => run(x, outputSizes(op, x, 2, size, scales), ac, scales ?? [null, null]) },
+  ];
+}

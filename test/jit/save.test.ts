@@ -91,7 +91,8 @@ for (const c of cases) {
     if (c.name === 'control_flow_modified') {
       // PyTorch saw the halved weight, not the one the fixture was made with.
       const fixture = npy(`${FIXTURES}${c.fixture}.output0.npy`);
-      assert.throws(() => assertClose(pytorch, fixture, tol, 'modified'));
+      const a = Array.from(pytorch.dataSync(), Number), e = Array.from(fixture.dataSync(), Number);
+      assert.ok(a.some((x, i) => Math.abs(x - e[i]) > 0.1));
     }
     assertClose(ours, pytorch, tol, 'torchwick vs PyTorch on the same archive');
   });

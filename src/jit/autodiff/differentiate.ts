@@ -8,7 +8,7 @@ import { isFloating } from '../../sdk/dtype.js';
 import { callOp } from '../../ops/dispatch.js';
 import { withGradMode } from '../../autograd/mode.js';
 import type { Graph, Node, Value } from '../ir.js';
-import { inlineCalls, methodCallee, type CalleeResolver } from '../passes/inline-calls.js';
+import { methodCallee, type CalleeResolver } from '../passes/inline-calls.js';
 import { TracingState } from '../trace/tracer.js';
 import { NotDifferentiableError } from './errors.js';
 import { evaluate, opRow, rowArgs, tensorsIn } from './evaluate.js';
@@ -37,18 +37,16 @@ export interface Differentiated {
 const requiresGrad = (x: unknown): boolean => x instanceof Tensor && x.requiresGrad && isFloating(x.dtype);
 
 /**
- * Differentiates `graph` (not modified) for example `args`; null when no output depends on a
- * tensor that requires grad. Throws NotDifferentiableError for control flow, in-place ops and
- * ops without a gradient rule.
+ * Differentiates `graph` (not modified) for example `args`, specialised to a straight line
+ * (evaluate.ts); null when no output depends on a tensor that requires grad. Throws
+ * NotDifferentiableError for data-dependent control flow, in-place ops and ops without a rule.
  */
 export function differentiate(graph: Graph, args: readonly unknown[], resolve: CalleeResolver = methodCallee): Differentiated | null {
-  const g = graph.copy();
-  inlineCalls(g, resolve);
-  return withGradMode(false, () => tidy(() => build(g, args)));
+  return withGradMode(false, () => tidy(() => build(graph.copy(), args, resolve)));
 }
 
-function build(g: Graph, args: readonly unknown[]): Differentiated | null {
-  const env = evaluate(g, args);
+function build(g: Graph, args: readonly unknown[], resolve: CalleeResolver): Differentiated | null {
+  const env = evaluate(g, args, resolve);
   // Inputs and parameters (tensors read from module attributes) that require grad.
   const diffInputs: Value[] = [
     ...g.inputs.filter((v) => requiresGrad(env.get(v))),

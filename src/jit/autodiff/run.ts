@@ -6,6 +6,7 @@
 import { Tensor } from '../../sdk/tensor.js';
 import { isGradEnabled, withGradMode } from '../../autograd/mode.js';
 import type { Graph } from '../ir.js';
+import { ScriptObject } from '../module.js';
 import type { CalleeResolver } from '../passes/inline-calls.js';
 import { optimizeDifferentiable } from '../pipeline.js';
 import type { Differentiated } from './differentiate.js';
@@ -33,8 +34,13 @@ export function wantsGrad(args: readonly unknown[]): boolean {
   return args.some(needs);
 }
 
+/**
+ * The cache key of a call: what the specialised plan depends on. Module objects contribute their
+ * attributes (the branches taken on `self.training`-like flags, the parameters' shapes).
+ */
 function signature(args: readonly unknown[]): string {
   const key = (x: unknown): string => {
+    if (x instanceof ScriptObject) return `{${[...x.attrs].map(([k, v]) => `${k}:${key(v)}`)}}`;
     if (x instanceof Tensor) return `${x.dtype}[${x.shape}]${x.requiresGrad ? 'g' : ''}${x.isContiguous() ? '' : 's'}`;
     if (Array.isArray(x)) return `(${x.map(key)})`;
     if (typeof x === 'object' && x !== null) {

@@ -174,8 +174,8 @@ function kernelFor(prog: Program, layouts: Layout[]): { kernel: Kernel; codegen:
   const local = `${wantCodegen ? 'g' : 't'}${layouts.join('')}`;
   let mine = state.byProgram.get(prog);
   if (!mine) state.byProgram.set(prog, (mine = new Map()));
-  const key = `${local}|${prog.key}`;
-  const hit = mine.get(local) ?? state.kernels.get(key);
+  const key = () => `${local}|${prog.key}`;
+  const hit = mine.get(local) ?? state.kernels.get(key());
   if (hit) {
     mine.set(local, hit);
     state.stats.cacheHits++;
@@ -189,7 +189,7 @@ function kernelFor(prog: Program, layouts: Layout[]): { kernel: Kernel; codegen:
   }
   state.stats.compiles++;
   // A failed generation caches its template launcher under the codegen key: reported once, tried once.
-  state.kernels.set(key, kernel);
+  state.kernels.set(key(), kernel);
   mine.set(local, kernel);
   return { kernel, codegen };
 }
