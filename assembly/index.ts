@@ -27,3 +27,5 @@ export { f32_moments_wasmsimd as f32_moments } from './kernels/f32-moments-wasms
 export { f32_norm_affine_minmax_wasmsimd as f32_norm_affine_minmax } from './kernels/f32-norm-affine-minmax-wasmsimd';
 export { f32_im2col_wasmsimd as f32_im2col } from './kernels/f32-im2col-wasmsimd';
 export { f32_maxpool2d_wasmsimd as f32_maxpool2d, f32_avgpool2d_wasmsimd as f32_avgpool2d } from './kernels/f32-pool2d-wasmsimd';
+export { f32_nms_scalar as f32_nms } from './kernels/f32-nms-scalar';
+export { f32_roialign_wasmsimd as f32_roialign, f32_roialign_workspace_wasmsimd as f32_roialign_workspace } from './kernels/f32-roialign-wasmsimd';

@@ -1,7 +1,7 @@
 // `npm run bench -- models [--quick]`: whole networks, in one process: torchwick running the
 // TorchScript fixtures (fuser on, and off) beside onnxruntime-web (wasm backend, SIMD, 1 thread)
 // and onnxruntime-node (CPU, 1 thread) running the ONNX exports of the same architectures on the
-// same input. min/median/max ms after warm-up; ratio = torchwick / onnxruntime-web (medians);
+// same input, under no_grad (inference). min/median/max ms after warm-up; ratio = torchwick / onnxruntime-web (medians);
 // peak_bytes = the engine's peak live bytes during one forward (weights included).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -9,6 +9,7 @@ import { engine } from '../src/engine/engine.js';
 import { jit, loadFile } from '../src/jit/index.js';
 import { tensorFromNpy } from '../src/sdk/npy.js';
 import { Tensor } from '../src/sdk/tensor.js';
+import { no_grad } from '../src/autograd/mode.js';
 
 const FIXTURES = '../shared/fixtures';
 
@@ -71,7 +72,9 @@ export async function run(args: string[]): Promise<void> {
     const module = loadFile(`${FIXTURES}/torchscript/${c.pt}.pt`);
     const x = tensorFromNpy(new Uint8Array(readFileSync(`${FIXTURES}/torchscript/${c.pt}.input0.npy`)));
     if (x.shape.join(',') !== c.shape.join(',')) throw new Error(`${c.pt}.input0.npy has shape [${x.shape}], expected [${c.shape}]`);
-    const forward = () => (module.forward(x) as Tensor).dispose();
+    // Inference, as onnxruntime runs it: the loaded parameters require grad, so no_grad keeps
+    // autograd from recording (torch.no_grad() in PyTorch).
+    const forward = () => no_grad(() => (module.forward(x) as Tensor).dispose());
 
     const mode = jit.getFuserMode();
     const fused = await measure(warmup, runs, forward);

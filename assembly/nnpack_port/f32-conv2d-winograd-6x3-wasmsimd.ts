@@ -10,6 +10,7 @@
 //   M (GEMM output):    [Cout][64 f][T]                         read 4 tiles at a time
 import { f32_gemm_4x8_wasmsimd } from './f32-gemm-4x8-wasmsimd';
 import { padPlanes } from './pad';
+import { fmadd } from './madd';
 import { geti, getp, getf, N, CIN, H, W, COUT, PH, PW, OH, OW, X, WEIGHTS, BIAS, Y, SCRATCH, CHUNK, LO, HI } from './conv-params';
 
 const TMP: usize = memory.data(64 * 16, 16);
@@ -18,7 +19,7 @@ const ROW: usize = memory.data(36 * 16, 16);
 // @ts-ignore: decorator
 @inline function sp(x: f32): v128 { return f32x4.splat(x); }
 // @ts-ignore: decorator
-@inline function madd(a: v128, b: v128, c: v128): v128 { return f32x4.add(a, f32x4.mul(b, c)); }
+@inline function madd(a: v128, b: v128, c: v128): v128 { return fmadd(b, c, a); }
 
 // w = B^T d over 8 vectors at src + i * ss, written to dst + i * ds.
 // @ts-ignore: decorator

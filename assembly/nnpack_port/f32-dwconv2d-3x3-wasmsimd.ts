@@ -4,6 +4,7 @@
 // bounds checks (see: google/XNNPACK src/f32-dwconv2d-chw/3x3p1-wasmsimd-loadsplat.c.in for the
 // in-register edge handling this trades for a copy).
 import { padPlanes } from './pad';
+import { fmadd } from './madd';
 import { geti, getp, getf, N, CIN, H, W, SH, PH, PW, OH, OW, X, WEIGHTS, BIAS, Y, SCRATCH, LO, HI } from './conv-params';
 
 // @ts-ignore: decorator
@@ -50,15 +51,15 @@ export function f32_dwconv2d_3x3_wasmsimd(p: usize): void {
           let acc = vb;
           if (s == 1) {
             const o = <usize>ox << 2;
-            acc = f32x4.add(acc, f32x4.mul(k0, v128.load(r0 + o)));
-            acc = f32x4.add(acc, f32x4.mul(k1, v128.load(r0 + o, 4)));
-            acc = f32x4.add(acc, f32x4.mul(k2, v128.load(r0 + o, 8)));
-            acc = f32x4.add(acc, f32x4.mul(k3, v128.load(r1 + o)));
-            acc = f32x4.add(acc, f32x4.mul(k4, v128.load(r1 + o, 4)));
-            acc = f32x4.add(acc, f32x4.mul(k5, v128.load(r1 + o, 8)));
-            acc = f32x4.add(acc, f32x4.mul(k6, v128.load(r2 + o)));
-            acc = f32x4.add(acc, f32x4.mul(k7, v128.load(r2 + o, 4)));
-            acc = f32x4.add(acc, f32x4.mul(k8, v128.load(r2 + o, 8)));
+            acc = fmadd(k0, v128.load(r0 + o), acc);
+            acc = fmadd(k1, v128.load(r0 + o, 4), acc);
+            acc = fmadd(k2, v128.load(r0 + o, 8), acc);
+            acc = fmadd(k3, v128.load(r1 + o), acc);
+            acc = fmadd(k4, v128.load(r1 + o, 4), acc);
+            acc = fmadd(k5, v128.load(r1 + o, 8), acc);
+            acc = fmadd(k6, v128.load(r2 + o), acc);
+            acc = fmadd(k7, v128.load(r2 + o, 4), acc);
+            acc = fmadd(k8, v128.load(r2 + o, 8), acc);
           } else {
             const o = <usize>ox << 3;
             acc = tapsS2(acc, r0 + o, k0, k1, k2);
@@ -79,5 +80,5 @@ export function f32_dwconv2d_3x3_wasmsimd(p: usize): void {
   const a = v128.load(r), b = v128.load(r, 16), c = v128.load(r, 32);
   const even = i32x4.shuffle(a, b, 0, 2, 4, 6), odd = i32x4.shuffle(a, b, 1, 3, 5, 7);
   const next = i32x4.shuffle(even, c, 1, 2, 3, 4);
-  return f32x4.add(f32x4.add(acc, f32x4.mul(ka, even)), f32x4.add(f32x4.mul(kb, odd), f32x4.mul(kc, next)));
+  return fmadd(kc, next, fmadd(kb, odd, fmadd(ka, even, acc)));
 }

@@ -10,6 +10,8 @@
 //   C: row i is at c + i * cStride; only mr rows and nc (<= 8) columns are written.
 //   bias: mr floats, or 0 for none; lo/hi clamp the result (pmax/pmin: NaN passes through).
 
+import { fmadd } from './madd';
+
 const STAGE: usize = memory.data(32, 16);
 
 // @ts-ignore: decorator
@@ -48,17 +50,17 @@ export function f32_gemm_4x8_wasmsimd(mr: i32, nc: i32, kc: i32, a: usize, b: us
   while (a < aEnd) {
     const b0 = v128.load(b), b1 = v128.load(b, 16);
     const a0 = v128.load32_splat(a, 0);
-    c00 = f32x4.add(c00, f32x4.mul(a0, b0));
-    c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+    c00 = fmadd(a0, b0, c00);
+    c01 = fmadd(a0, b1, c01);
     const a1 = v128.load32_splat(a, 4);
-    c10 = f32x4.add(c10, f32x4.mul(a1, b0));
-    c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+    c10 = fmadd(a1, b0, c10);
+    c11 = fmadd(a1, b1, c11);
     const a2 = v128.load32_splat(a, 8);
-    c20 = f32x4.add(c20, f32x4.mul(a2, b0));
-    c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+    c20 = fmadd(a2, b0, c20);
+    c21 = fmadd(a2, b1, c21);
     const a3 = v128.load32_splat(a, 12);
-    c30 = f32x4.add(c30, f32x4.mul(a3, b0));
-    c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+    c30 = fmadd(a3, b0, c30);
+    c31 = fmadd(a3, b1, c31);
     a += 16;
     b += bStride;
   }
@@ -73,17 +75,17 @@ export function f32_igemm_4x8_wasmsimd(mr: i32, nc: i32, kc: i32, a: usize, b: u
     const p = b + <usize>load<u32>(offsets);
     const b0 = v128.load(p), b1 = v128.load(p, 16);
     const a0 = v128.load32_splat(a, 0);
-    c00 = f32x4.add(c00, f32x4.mul(a0, b0));
-    c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+    c00 = fmadd(a0, b0, c00);
+    c01 = fmadd(a0, b1, c01);
     const a1 = v128.load32_splat(a, 4);
-    c10 = f32x4.add(c10, f32x4.mul(a1, b0));
-    c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+    c10 = fmadd(a1, b0, c10);
+    c11 = fmadd(a1, b1, c11);
     const a2 = v128.load32_splat(a, 8);
-    c20 = f32x4.add(c20, f32x4.mul(a2, b0));
-    c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+    c20 = fmadd(a2, b0, c20);
+    c21 = fmadd(a2, b1, c21);
     const a3 = v128.load32_splat(a, 12);
-    c30 = f32x4.add(c30, f32x4.mul(a3, b0));
-    c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+    c30 = fmadd(a3, b0, c30);
+    c31 = fmadd(a3, b1, c31);
     a += 16;
     offsets += 4;
   }
@@ -100,5 +102,19 @@ export function f32_gemm_4x8_pack_weights(m: i32, k: i32, w: usize, out: usize):
         out += 4;
       }
     }
+  }
+}
+
+/**
+ * y = clamp(y + r, lo, hi) over n floats: the residual epilogue of a convolution (r has y's shape),
+ * as a second pass over the output while it is still in cache.
+ */
+export function f32_conv_residual_clamp(y: usize, r: usize, n: i32, lo: f32, hi: f32): void {
+  const vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);
+  const end = y + (<usize>(n & ~3) << 2);
+  for (; y < end; y += 16, r += 16) v128.store(y, f32x4.pmin(f32x4.pmax(f32x4.add(v128.load(y), v128.load(r)), vlo), vhi));
+  for (let i = 0; i < (n & 3); i++, y += 4, r += 4) {
+    const v = f32x4.pmin(f32x4.pmax(f32x4.splat(load<f32>(y) + load<f32>(r)), vlo), vhi);
+    store<f32>(y, f32x4.extract_lane(v, 0));
   }
 }

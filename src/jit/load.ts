@@ -86,6 +86,7 @@ export function loadBytes(input: Uint8Array | ArrayBuffer): ScriptModule {
     if (!(root instanceof ScriptModule)) throw new ArchiveError('data.pkl does not hold a module object');
     return root;
   } catch (err) {
+    storages.releaseViews();
     throw wrap(err);
   } finally {
     storages.releaseBases();
@@ -129,12 +130,18 @@ function toArray(x: unknown, what: string): unknown[] {
 class Storages {
   private readonly bases = new Map<string, Tensor>();
   private readonly memo = new Map<object, unknown>();
+  private readonly views: Tensor[] = [];
 
   constructor(private readonly zip: ZipReader, private readonly rec: (n: string) => string) {}
 
   /** Views keep their storage alive; the flat base tensors are dropped after loading. */
   releaseBases(): void {
     for (const t of this.bases.values()) t.dispose();
+  }
+
+  /** A load that failed frees the views it made (nothing else holds them). */
+  releaseViews(): void {
+    for (const t of this.views) t.dispose();
   }
 
   convert(x: unknown, unit: CompilationUnit | null): unknown {
@@ -204,6 +211,7 @@ class Storages {
       throw new ArchiveError(`tensor of size [${r.size.join(', ')}] at offset ${r.offset} runs past storage data/${st.key} (${st.numel} elements)`);
     }
     const t = base.asStrided(r.size, r.stride, r.offset);
+    this.views.push(t);
     t.requiresGrad = r.requiresGrad;
     return t;
   }

@@ -14,6 +14,7 @@ import { ScriptFunction, type CompilationUnit } from './compile/unit.js';
 import { callDifferentiable, wantsGrad } from './autodiff/run.js';
 import { runGraph } from './script-js/run-graph.js';
 import { methodCallee } from './passes/inline-calls.js';
+import { inferenceFunction } from './pipeline.js';
 import { save } from './save.js';
 
 /** A Final class constant: its JS value and declared type. */
@@ -134,8 +135,11 @@ export class ScriptObject {
     const fn = this.cls.method(name);
     if (!fn) throw new ScriptCompileError(`'${this.cls.qualname}' has no method '${name}'`, this.cls.file, null);
     // Gradients wanted: a fused forward with a fused backward (autodiff), where the graph allows.
-    const diff = wantsGrad([this, ...args]) && callDifferentiable(fn.graph, [this, ...args], (g, a) => runGraph(g, fn.qualname, a), (n) => methodCallee(n) ?? calleeFunction(fn.unit, n));
-    return diff ? diff.value : fn.call([this, ...args]);
+    const grad = wantsGrad([this, ...args]);
+    const diff = grad && callDifferentiable(fn.graph, [this, ...args], (g, a) => runGraph(g, fn.qualname, a), (n) => methodCallee(n) ?? calleeFunction(fn.unit, n));
+    if (diff) return diff.value;
+    // No gradients: the frozen, conv-fused graph where the module is in eval mode (pipeline.ts).
+    return ((grad ? null : inferenceFunction(this, fn)) ?? fn).call([this, ...args]);
   }
 }
 

@@ -10,6 +10,11 @@ import { eliminateCommonSubexpressions } from './passes/eliminate-common-subexpr
 import { eliminateDeadCode } from './passes/eliminate-dead-code.js';
 import { fusePointwise } from './passes/fuse-pointwise.js';
 import { differentiate, type Differentiated } from './autodiff/differentiate.js';
+import { foldConvBatchNorm } from './passes/fold-conv-batch-norm.js';
+import { freezeModule, fuseConvEpilogue, readsHold, type FrozenRead } from './passes/fuse-conv-epilogue.js';
+import { getFuserMode } from './fuser/launch.js';
+import type { ScriptObject } from './module.js';
+import type { ScriptFunction } from './compile/unit.js';
 
 const env = (k: string): string => (typeof process !== 'undefined' ? process.env?.[k] ?? '' : '');
 
@@ -60,4 +65,37 @@ export function optimizeDifferentiable(g: Graph, args: readonly unknown[], resol
   d.f = run(d.f, 'autodiff', optimize);
   d.df = run(d.df, 'autodiff', optimize);
   return d;
+}
+
+/** The inference form of a method: its graph frozen, and the reads that must hold for it to be valid. */
+interface Frozen { fn: ScriptFunction; reads: FrozenRead[] }
+const frozen = new WeakMap<ScriptObject, Map<string, Frozen | null>>();
+
+/**
+ * The named steps for a module method run without gradients (PyTorch's
+ * torch.jit.optimize_for_inference(torch.jit.freeze(m))): submodule calls inlined and parameters
+ * made constants, batch norms folded into the convolutions before them, conv + residual +
+ * activation chains fused. The result is cached per object and method, and rebuilt when an
+ * attribute it read was reassigned or written in place; null while the fuser is off, for modules
+ * in training mode and for methods that write attributes.
+ */
+export function inferenceFunction(self: ScriptObject, fn: ScriptFunction): ScriptFunction | null {
+  if (getFuserMode() === 'off') return null;
+  let byName = frozen.get(self);
+  if (!byName) frozen.set(self, (byName = new Map()));
+  const have = byName.get(fn.name);
+  if (have === null || (have && readsHold(have.reads))) return have?.fn ?? null;
+  let g = fn.graph.copy();
+  const reads = freezeModule(g, self);
+  if (!reads) {
+    byName.set(fn.name, null);
+    return null;
+  }
+  g = run(g, 'freeze', () => {});
+  g = run(g, 'fold_conv_bn', (x) => void foldConvBatchNorm(x));
+  g = run(g, 'fuse_conv_epilogue', (x, allow) => void fuseConvEpilogue(x, allow));
+  g = run(g, 'dce', (x) => eliminateDeadCode(x));
+  const entry = { fn: Object.create(fn, { graph: { value: g } }) as ScriptFunction, reads };
+  byName.set(fn.name, entry);
+  return entry.fn;
 }

@@ -4,7 +4,10 @@
 // path applies, and the reference convolution in conv.ts runs instead.
 import { engine } from '../engine/engine.js';
 import { Tensor } from '../sdk/tensor.js';
-import { contiguous } from './exec.js';
+import { contiguous, mapN } from './exec.js';
+import { convolution } from './conv.js';
+import { promoteTypes } from '../sdk/dtype.js';
+import type { OpDef } from './table.js';
 
 export type ConvAlgorithm = 'winograd' | 'direct' | 'im2col' | 'gemm1x1' | 'dw3x3';
 
@@ -225,17 +228,23 @@ function measureBest(candidates: ConvAlgorithm[], g: Geometry, x: Tensor, weight
 }
 
 /**
- * conv2d(input, weight, bias) for float32 NCHW, with the activation fused, by the fastest
- * applicable algorithm; null when none applies (other dtypes, grouped non-depthwise convs,
- * depthwise kernels other than 3x3 stride 1/2, dilated depthwise).
+ * act(conv2d(input, weight, bias) + residual) for float32 NCHW, with the activation (and the
+ * residual, a tensor of the output's shape) fused, by the fastest applicable algorithm; null when
+ * none applies (other dtypes, grouped non-depthwise convs, depthwise kernels other than 3x3
+ * stride 1/2, dilated depthwise, a residual of another shape or dtype).
  */
 export function conv2dFast(input: Tensor, weight: Tensor, bias: Tensor | null, stride: [number, number], padding: [number, number],
-  dilation: [number, number], groups: number, activation?: ConvActivation): Tensor | null {
+  dilation: [number, number], groups: number, activation?: ConvActivation, residual?: Tensor | null): Tensor | null {
   if (input.dtype !== 'float32' || weight.dtype !== 'float32' || (bias && (bias.dtype !== 'float32' || bias.dim !== 1))) return null;
   const g = geometry(input.shape, weight.shape, stride, padding, dilation);
   if (!g || g.cin !== weight.shape[1] * groups || (bias && bias.shape[0] !== g.cout)) return null;
+  if (residual && (residual.dtype !== 'float32' || residual.shape.join() !== [g.n, g.cout, g.oh, g.ow].join())) return null;
   if (activation?.kind === 'relu') g.lo = 0;
   else if (activation?.kind === 'clamp') [g.lo, g.hi] = [activation.min ?? -Infinity, activation.max ?? Infinity];
+  // The residual is added before the activation: the kernels store unclamped sums, then one pass
+  // adds and clamps while the output is in cache.
+  const [lo, hi] = [g.lo, g.hi];
+  if (residual) [g.lo, g.hi] = [-Infinity, Infinity];
   const candidates = convCandidates(g, groups).filter((a) => !options.force || a === options.force);
   if (candidates.length === 0) return null;
   const x = contiguous(input);
@@ -251,5 +260,53 @@ export function conv2dFast(input: Tensor, weight: Tensor, bias: Tensor | null, s
   runAlgorithm(algo, g, x, weight, b, y);
   if (x !== input) x.dispose();
   if (b && b !== bias) b.dispose();
+  if (residual) {
+    const r = contiguous(residual);
+    k().f32_conv_residual_clamp(y.ptr, r.ptr, y.numel, lo, hi);
+    if (r !== residual) r.dispose();
+  }
   return y;
 }
+
+const CONV_ACT = 'torchwick::conv2d_act';
+
+/**
+ * The fused row's computation: act(conv(x, w, b) + residual), act = clamp to [lo, hi] (relu is
+ * [0, inf], relu6 / hardtanh(0, 6) is [0, 6], none is [-inf, inf]). Shapes conv2dFast cannot take
+ * run the reference convolution and elementwise passes instead: slower, same values.
+ */
+function conv2dAct(x: Tensor, w: Tensor, b: Tensor | null, stride: number[], padding: number[], dilation: number[], groups: number,
+  residual: Tensor | null, lo: number, hi: number): Tensor {
+  const act: ConvActivation | undefined = lo === -Infinity && hi === Infinity ? undefined : { kind: 'clamp', min: lo, max: hi };
+  const pair = (v: number[]) => (v.length === 1 ? [v[0], v[0]] : v) as [number, number];
+  if (x.dim === 4 && [stride, padding, dilation].every((v) => v.length === 1 || v.length === 2)) {
+    const y = conv2dFast(x, w, b, pair(stride), pair(padding), pair(dilation), groups, act, residual);
+    if (y) return y;
+  }
+  let y = convolution(CONV_ACT, x, w, b, stride, padding, dilation, false, 0, groups);
+  if (residual) {
+    const sum = mapN(CONV_ACT, [y, residual], promoteTypes(y.dtype, residual.dtype), (p, q) => p + q);
+    y.dispose();
+    y = sum;
+  }
+  if (act) {
+    const clamped = mapN(CONV_ACT, [y], y.dtype, (v) => (v < lo ? lo : v > hi ? hi : v));
+    y.dispose();
+    y = clamped;
+  }
+  return y;
+}
+
+/**
+ * Rows outside aten that the inference passes create (src/jit/passes/fuse-conv-epilogue.ts); the
+ * namespace says they are torchwick's, not PyTorch's (no schemas.txt entry). Saving a graph that
+ * holds one writes it as is: PyTorch cannot load such an archive, so the passes run only on the
+ * graphs the interpreter executes, never on a module's saved code.
+ */
+export const CONV_FAST_OPS: OpDef[] = [
+  {
+    schema: `${CONV_ACT}(Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding, int[] dilation, int groups, Tensor? residual, float lo, float hi) -> Tensor`,
+    tags: ['opaque'],
+    impl: conv2dAct,
+  },
+];

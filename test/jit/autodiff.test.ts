@@ -5,6 +5,7 @@ import { Tensor, tidy } from '../../src/sdk/tensor.js';
 import { grad } from '../../src/autograd/api.js';
 import { loadFile } from '../../src/jit/load.js';
 import { script } from '../../src/jit/script-js/script.js';
+import { trace } from '../../src/jit/trace/trace.js';
 import { verifyGraph } from '../../src/jit/verify.js';
 import type { Graph } from '../../src/jit/ir.js';
 import { planFor } from '../../src/jit/autodiff/run.js';
@@ -45,6 +46,12 @@ test('the JS-scripted ratio_iou: one fused kernel forward, one fused kernel back
   assert.equal(kinds(plan.df), ['prim::FusionGroup']);
   assert.equal(plan.nSaved, 8);
   assert.equal(plan.df.outputs.length, 8);
+});
+
+test('a traced ratio_iou (called with inputs that require grad) gets the same JIT backward', async () => {
+  const { ratioIou } = await talk();
+  const f = trace(ratioIou, IOU.map((i) => fixture(`iou_scripted.input${i}.npy`)));
+  checkIou(f);
 });
 
 test('torch.autograd.grad through a scripted function; grad mode off or no requires_grad runs the plain graph', async () => {
@@ -88,15 +95,43 @@ test('only inputs that require grad get gradients; a second backward fails as in
   assertClose(a.grad!, b.add(1) as Tensor);
   assert.is(b.grad, null);
   assert.throws(() => y.backward(torch.ones([3]) as Tensor), /backward through the graph a second time/);
+  const z = f(a, b);
+  b.mul_(2);
+  assert.throws(() => z.backward(torch.ones([3]) as Tensor), /modified by an inplace operation/);
 });
 
-test('a graph with control flow is not differentiated symbolically, and says why', async () => {
-  const { scriptFn } = await talk();
+test('a loop with a static trip count is unrolled and differentiated, equal to eager autograd', async () => {
+  const { scriptFn, myfn } = await talk();
   const f = script(scriptFn);
+  const x = (torch.rand([5]) as Tensor).add(0.5).requires_grad_() as Tensor;
+  const g = torch.randn([5]) as Tensor;
+  const [jit] = grad(f(x), [x], g) as Tensor[];
+  const [eager] = grad(myfn(x), [x], g) as Tensor[];
+  assertClose(jit, eager);
+  const plan = planFor(f.graphBeforePasses, [x]);
+  assert.ok(plan && !(plan instanceof Error));
+  assert.not.ok(plan.f.nodes().some((n) => n.kind === 'prim::Loop'));
+});
+
+test('data-dependent control flow: no plan (it says why); the interpreter records eager autograd instead', () => {
+  // The fusible chain before the if must not hide x from autograd in the plain run.
+  const f = script(function gate(x) {
+    x = x * 2 - 1 + x;
+    if (x.sum() > 0) {
+      x = x * 2;
+    }
+    return x;
+  });
   const x = (torch.rand([5]) as Tensor).requires_grad_();
   const plan = planFor(f.graphBeforePasses, [x]);
   assert.instance(plan, NotDifferentiableError);
-  assert.match((plan as Error).message, /control flow/);
+  assert.match((plan as Error).message, /data-dependent control flow/);
+  for (const sign of [1, -1]) {
+    const xs = (torch.rand([5]) as Tensor).add(1).mul(sign).requires_grad_() as Tensor;
+    const [gx] = grad(f(xs), [xs], torch.ones([5]) as Tensor) as Tensor[];
+    assertClose(gx, torch.full([5], sign > 0 ? 6 : 3) as Tensor);
+    assert.not.instance(f(xs).gradFn, DifferentiableGraphNode);
+  }
 });
 
 test('a steady-state forward+backward leaves no tensors behind', async () => {

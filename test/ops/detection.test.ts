@@ -65,6 +65,18 @@ test('nms: identical boxes keep the first of equal scores; disjoint boxes all st
   assert.equal(values(tv.nms(f32(half), f32([1, 0.5]), 0.3)), [0]);
 });
 
+test('nms on float64 boxes (the TypeScript loop) keeps what the float32 kernel keeps', () => {
+  const g = new Generator(5);
+  const boxes = Array.from({ length: 80 }, () => {
+    const x = g.uniform() * 40, y = g.uniform() * 40;
+    return [x, y, x + 3 + g.uniform() * 15, y + 3 + g.uniform() * 15];
+  });
+  const scores = boxes.map(() => g.uniform());
+  const keep = (dtype: string) => values(tv.nms(torch.tensor(boxes, dtype), torch.tensor(scores, dtype), 0.4) as Tensor);
+  assert.equal(keep('float64'), keep('float32'));
+  assert.equal(keep('float64'), bruteNms(boxes, scores, 0.4));
+});
+
 test('nms on no boxes is an empty int64 tensor; bad shapes and dtypes are refused', () => {
   const none = tv.nms(torch.zeros([0, 4]), torch.zeros([0]), 0.5) as Tensor;
   assert.equal([...none.shape], [0]);
@@ -77,25 +89,27 @@ test('nms on no boxes is an empty int64 tensor; bad shapes and dtypes are refuse
 // ---- roi_align -------------------------------------------------------------------------------
 
 /** An [N, C, H, W] image whose pixel (y, x) of image n, channel c is a*x + b*y + n*100 + c*10. */
-function linearImage(n: number, c: number, h: number, w: number, a: number, b: number): Tensor {
-  return f32(Array.from({ length: n }, (_, ni) => Array.from({ length: c }, (_, ci) =>
-    Array.from({ length: h }, (_, y) => Array.from({ length: w }, (_, x) => a * x + b * y + ni * 100 + ci * 10)))));
+function linearImage(n: number, c: number, h: number, w: number, a: number, b: number, dtype = 'float32'): Tensor {
+  return torch.tensor(Array.from({ length: n }, (_, ni) => Array.from({ length: c }, (_, ci) =>
+    Array.from({ length: h }, (_, y) => Array.from({ length: w }, (_, x) => a * x + b * y + ni * 100 + ci * 10)))), dtype);
 }
 
 test('roi_align of a linear image is the plane at each bin centre (bilinear is exact on planes)', () => {
   const [a, b] = [0.75, -2];
-  const img = linearImage(2, 3, 20, 24, a, b);
   // Boxes well inside the image so no sample is clamped; spatial_scale 0.5 halves the coordinates.
+  // 6 channels: the float32 kernel pools four channels per vector and the rest one by one.
   const rois = [[1, 6, 8, 30, 20], [0, 10.5, 4.25, 17, 33]];
-  for (const aligned of [true, false]) {
-    for (const sr of [0, 2, 3]) {
-      const out = tv.roi_align(img, f32(rois), 0.5, 3, 4, sr, aligned) as Tensor;
-      assert.equal([...out.shape], [2, 3, 3, 4]);
+  for (const dtype of ['float32', 'float64']) {
+    const img = linearImage(2, 6, 20, 24, a, b, dtype);
+    for (const aligned of [true, false]) for (const sr of [0, 2, 3]) {
+      const out = tv.roi_align(img, torch.tensor(rois, dtype), 0.5, 3, 4, sr, aligned) as Tensor;
+      assert.equal([...out.shape], [2, 6, 3, 4]);
+      assert.is(out.dtype, dtype);
       const want: number[] = [];
       for (const [n, x1, y1, x2, y2] of rois) {
         const off = aligned ? 0.5 : 0;
-        const sx = x1 * 0.5 - off, sy = y1 * 0.5 - off, bw = (x2 - x1) * 0.5 / 4, bh = (y2 - y1) * 0.5 / 3;
-        for (let c = 0; c < 3; c++) for (let ph = 0; ph < 3; ph++) for (let pw = 0; pw < 4; pw++) {
+        const sx = x1 * 0.5 - off, sy = y1 * 0.5 - off, bw = ((x2 - x1) * 0.5) / 4, bh = ((y2 - y1) * 0.5) / 3;
+        for (let c = 0; c < 6; c++) for (let ph = 0; ph < 3; ph++) for (let pw = 0; pw < 4; pw++) {
           want.push(a * (sx + (pw + 0.5) * bw) + b * (sy + (ph + 0.5) * bh) + n * 100 + c * 10);
         }
       }
@@ -124,6 +138,19 @@ test('roi_align of a constant image averages the constant over the samples insid
   // An empty aligned box has no samples (zeros); an unaligned one is forced to 1 x 1 pixels.
   close(values(tv.roi_align(img, f32([[0, 4, 4, 4, 4]]), 1, 2, 2, 0, true) as Tensor), Array(8).fill(0));
   close(values(tv.roi_align(img, f32([[0, 4, 4, 4, 4]]), 1, 2, 2, 0, false) as Tensor), Array(8).fill(3.5));
+});
+
+test('roi_align: the float32 kernel and the float64 loop agree on random images and boxes', () => {
+  const g = new Generator(11);
+  const img = Array.from({ length: 2 * 5 * 9 * 11 }, () => g.uniform() * 4 - 2);
+  const rois = Array.from({ length: 30 }, (_, i) => {
+    const x = g.uniform() * 50 - 5, y = g.uniform() * 40 - 5;
+    return [i % 2, x, y, x + g.uniform() * 30, y + g.uniform() * 30];
+  });
+  for (const [scale, sr, aligned] of [[0.25, 2, false], [0.2, 0, true], [0.3, 1, true]] as const) {
+    const run = (dtype: string) => values(tv.roi_align(torch.tensor(img, dtype).reshape([2, 5, 9, 11]), torch.tensor(rois, dtype), scale, 7, 5, sr, aligned) as Tensor);
+    close(run('float32'), run('float64'), 1e-4);
+  }
 });
 
 test('roi_align checks its rois', () => {

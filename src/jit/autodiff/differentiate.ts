@@ -39,7 +39,7 @@ const requiresGrad = (x: unknown): boolean => x instanceof Tensor && x.requiresG
 /**
  * Differentiates `graph` (not modified) for example `args`, specialised to a straight line
  * (evaluate.ts); null when no output depends on a tensor that requires grad. Throws
- * NotDifferentiableError for data-dependent control flow, in-place ops and ops without a rule.
+ * NotDifferentiableError for control flow on tensor data, in-place ops and ops without a rule.
  */
 export function differentiate(graph: Graph, args: readonly unknown[], resolve: CalleeResolver = methodCallee): Differentiated | null {
   return withGradMode(false, () => tidy(() => build(graph.copy(), args, resolve)));
@@ -141,14 +141,15 @@ function traceBackward(g: Graph, env: Map<Value, unknown>, needs: Set<Value>, di
 function backwardOf(n: Node, env: Map<Value, unknown>, grads: Map<Value, Tensor>, accumulate: (v: Value, g: unknown) => void): void {
   const row = opRow(n);
   const args = rowArgs(row, n, env);
-  const outs = n.outputs.map((o) => env.get(o)).filter((x): x is Tensor => x instanceof Tensor);
+  const vals = n.outputs.map((o) => env.get(o));
   // An op that returns its input unchanged (contiguous, `to` the same dtype) is the identity.
-  const passes = n.outputs.map((o) => args.indexOf(env.get(o)));
+  const passes = vals.map((x) => args.indexOf(x));
   if (passes.every((i) => i >= 0)) {
     n.outputs.forEach((o, k) => accumulate(n.inputs[passes[k]], grads.get(o)));
     return;
   }
-  const gs = n.outputs.map((o, k) => grads.get(o) ?? (outs[k] ? (callOp('aten::zeros_like', [outs[k]]) as Tensor) : null));
-  const res = row.grad!(gs, args, outs);
+  // Rules take a gradient for every output: zeros where none flows.
+  const gs = n.outputs.map((o, k) => grads.get(o) ?? (vals[k] instanceof Tensor ? (callOp('aten::zeros_like', [vals[k]]) as Tensor) : null));
+  const res = row.grad!(gs, args, vals.filter((x): x is Tensor => x instanceof Tensor));
   res.forEach((gv, i) => accumulate(n.inputs[i], gv));
 }

@@ -14,21 +14,27 @@ export type GraphRunner = (g: Graph, args: readonly unknown[]) => unknown;
 export class DifferentiableGraphNode extends GradNode {
   readonly name = 'DifferentiableGraphBackward';
   private saved: Tensor[] | null;
-  private readonly shapes: number[][];
+  private readonly versions: number[];
+  private readonly zeros: [number[], string][];
 
   /** `outputs` are f's outputs, `saved` the values df reads, `inputs` the tensors gradients flow to. */
   constructor(private readonly plan: Differentiated, private readonly run: GraphRunner, outputs: readonly Tensor[], saved: readonly Tensor[], inputs: readonly Tensor[]) {
     super();
     // Saved values are views the node owns (outside any tidy scope) until released.
     this.saved = saved.map((t) => keep(t.asStrided(t.shape, t.strides, t.offset)));
-    this.shapes = outputs.map((t) => [...t.shape]);
+    this.versions = saved.map((t) => t.storage.version);
+    this.zeros = outputs.map((t) => [[...t.shape], t.dtype]);
     this.next = inputs.map((t) => edgeOf(t));
   }
 
   apply(grads: (Tensor | null)[]): (Tensor | null)[] {
     if (!this.saved) throw new AutogradError('Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Specify retain_graph=True if you need to backward through the graph a second time.');
+    this.saved.forEach((t, i) => {
+      if (t.storage.version !== this.versions[i])
+        throw new AutogradError(`one of the variables needed for gradient computation has been modified by an inplace operation: [torch.FloatTensor [${t.shape.join(', ')}]], which is saved by ${this.name}, is at version ${t.storage.version}; expected version ${this.versions[i]} instead.`);
+    });
     // An output nothing flowed into gets a zero gradient (df takes one per differentiable output).
-    const gs = this.plan.diffOutputs.flatMap((on, i) => (on ? [grads[i] ?? (callOp('aten::zeros', [this.shapes[i]]) as Tensor)] : []));
+    const gs = this.plan.diffOutputs.flatMap((on, i) => (on ? [grads[i] ?? (callOp('aten::zeros', [this.zeros[i][0]], { dtype: this.zeros[i][1] }) as Tensor)] : []));
     const out = this.run(this.plan.df, [...gs, ...this.saved]);
     return this.plan.nDiff === 1 ? [out as Tensor | null] : (out as (Tensor | null)[]);
   }

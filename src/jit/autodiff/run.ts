@@ -2,7 +2,8 @@
 // requires_grad in the ArgumentSpec): the graph is differentiated once per input signature
 // (dtypes, shapes, requires_grad, non-tensor values), the fused forward `f` runs, and its outputs
 // get one DifferentiableGraphNode whose backward runs the fused `df`. Graphs that cannot be
-// differentiated symbolically (control flow, in-place ops) are left to the caller's plain run.
+// differentiated symbolically (control flow on tensor data, in-place ops on tensors, ops without
+// a gradient rule) are left to the caller's plain run: the interpreter records eager autograd.
 import { Tensor } from '../../sdk/tensor.js';
 import { isGradEnabled, withGradMode } from '../../autograd/mode.js';
 import type { Graph } from '../ir.js';

@@ -429,6 +429,7 @@ class Emitter {
     const fnName = it.kind === 'call' && it.func.kind === 'name' && !scope.lookup(it.func.id) ? it.func.id : '';
     if (fnName === 'range') {
       const args = (it as A.Call).args.map((a) => this.value(a, scope));
+      if (args.length < 1 || args.length > 3) this.fail(`range expected 1 to 3 arguments, got ${args.length}`, it.pos);
       if (args.length === 1) {
         this.emitLoop(args[0], this.const(true), s.body, scope, (sc, i) => {
           if (s.target.kind === 'name' && !i.hasDebugName()) i.setDebugName(s.target.id);

@@ -34,9 +34,11 @@ export function makeScriptFunction(name: string, graph: Graph, opts: ScriptFunct
   const self = opts.self ? moduleObject(opts.self) : null;
   const fn = function (...args: unknown[]) {
     const all = self ? [self, ...args] : args;
-    // Gradients wanted: the emitted graph runs as a fused forward with a fused backward (autodiff).
-    const diff = wantsGrad(opts.self ? [opts.self, ...args] : args) && callDifferentiable(graph, all, (g, a) => runGraph(g, name, a));
-    return diff ? diff.value : runGraph(optimized, name, all);
+    // Gradients wanted: the emitted graph runs as a fused forward with a fused backward (autodiff);
+    // where it cannot, unfused, so that every op is recorded by eager autograd.
+    if (!wantsGrad(opts.self ? [opts.self, ...args] : args)) return runGraph(optimized, name, all);
+    const diff = callDifferentiable(graph, all, (g, a) => runGraph(g, name, a));
+    return diff ? diff.value : runGraph(graph, name, all);
   };
   Object.defineProperty(fn, 'name', { value: name });
   let code: string | null = null;

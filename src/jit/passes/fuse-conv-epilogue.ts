@@ -1,0 +1,167 @@
+// Convolution epilogue fusion for inference, mutating the graph in place. Two steps:
+//   freezeModule: a method's graph with its module tree bound: calls to submodules are inlined and
+//     attribute reads become constants (PyTorch's torch.jit.freeze), so that foldConvBatchNorm
+//     sees the weights and the conv chains of Sequential containers sit in one block;
+//   fuseConvEpilogue: `act(conv(x, W, b) [+ residual])` chains become one torchwick::conv2d_act
+//     node (src/ops/conv-fast.ts), whose kernel adds the residual and clamps while storing (relu is
+//     clamp(0, inf), relu6 / hardtanh(0, 6) clamp(0, 6)), instead of three passes over the output.
+// A chain is fused only where each intermediate has no other use, so no value anyone reads changes.
+import { Tensor } from '../../sdk/tensor.js';
+import { constTensorOf } from '../compile/resolved.js';
+import { constantValue, type Block, type Graph, type Node, type Value } from '../ir.js';
+import { FloatT } from '../types.js';
+import type { ScriptObject } from '../module.js';
+
+// Duck-typed: module.ts imports the pipeline, which imports this file.
+const isObject = (x: unknown): x is ScriptObject => typeof x === 'object' && x !== null && (x as ScriptObject).attrs instanceof Map && !!(x as ScriptObject).cls;
+
+export const CONV_ACT = 'torchwick::conv2d_act';
+
+/** An attribute read the frozen graph depends on: it holds while `obj.attrs.get(name)` is `value`, unwritten. */
+export interface FrozenRead { obj: ScriptObject; name: string; value: unknown; version: number }
+
+const versionOf = (x: unknown): number => (x instanceof Tensor ? x.storage.version : 0);
+
+/** Whether every read still sees the value (and tensor data version) it was frozen with. */
+export function readsHold(reads: readonly FrozenRead[]): boolean {
+  for (const r of reads) if (r.obj.attrs.get(r.name) !== r.value || versionOf(r.value) !== r.version) return false;
+  return true;
+}
+
+/**
+ * Mutates `g`, a method graph whose input 0 is `self`: inlines every prim::CallMethod on a known
+ * submodule and replaces reads of tensor and scalar attributes by constants. Returns the reads it
+ * froze, or null (graph left partly rewritten: use a copy) when the graph writes an attribute or
+ * a module it reaches is in training mode.
+ */
+export function freezeModule(g: Graph, self: ScriptObject): FrozenRead[] | null {
+  const objects = new Map<Value, ScriptObject>([[g.inputs[0], self]]);
+  const reads: FrozenRead[] = [];
+  const visit = (b: Block): boolean => {
+    for (const n of b.nodes()) {
+      if (n.kind === 'prim::SetAttr') return false;
+      if (!n.blocks.every(visit)) return false;
+      const obj = n.inputs.length ? objects.get(n.inputs[0]) : undefined;
+      if (!obj) continue;
+      if (obj.attrs.get('training') === true) return false;
+      if (n.kind === 'prim::CallMethod') {
+        const callee = obj.cls.method(n.getAttr('name', 's'))?.graph;
+        if (!callee) continue;
+        const outs = g.inlineGraph(callee.copy(), n.inputs, n);
+        n.outputs.forEach((o, i) => o.replaceAllUsesWith(outs[i]));
+        n.destroy();
+        // The inlined nodes come next in this block: look at them before going on.
+        return visit(b);
+      }
+      if (n.kind !== 'prim::GetAttr') continue;
+      const name = n.getAttr('name', 's');
+      if (!obj.attrs.has(name)) continue;
+      const value = obj.attrs.get(name);
+      if (isObject(value)) {
+        objects.set(n.output(), value);
+        continue;
+      }
+      const c = constantFor(g, n, value);
+      if (!c) continue;
+      reads.push({ obj, name, value, version: versionOf(value) });
+      n.output().replaceAllUsesWith(c);
+      n.destroy();
+    }
+    return true;
+  };
+  return visit(g.block) ? reads : null;
+}
+
+function constantFor(g: Graph, at: Node, value: unknown): Value | null {
+  return g.withInsertPoint(at, () => {
+    if (value instanceof Tensor) return g.insertConstant(constTensorOf(value), { type: { kind: 'Tensor', dtype: value.dtype, sizes: [...value.shape] } });
+    if (typeof value === 'boolean' || typeof value === 'string' || value === null) return g.insertConstant(value);
+    if (typeof value === 'number') return g.insertConstant(value, { type: at.output().type });
+    return null;
+  });
+}
+
+/** The only user of `v`, if `v` has exactly one use. */
+function soleUser(v: Value): Node | null {
+  return v.uses.length === 1 ? v.uses[0].user : null;
+}
+
+const num = (v: Value): number | undefined => {
+  const c = constantValue(v);
+  return typeof c === 'number' ? c : typeof c === 'bigint' ? Number(c) : undefined;
+};
+
+/** [lo, hi] of a clamping activation node applied to its input 0, or null. */
+function activationRange(n: Node): [number, number] | null {
+  switch (n.kind) {
+    case 'aten::relu': case 'aten::relu_': return [0, Infinity];
+    case 'aten::relu6': case 'aten::relu6_': return [0, 6];
+    case 'aten::hardtanh': case 'aten::hardtanh_': {
+      const [lo, hi] = [num(n.inputs[1]), num(n.inputs[2])];
+      return lo === undefined || hi === undefined ? null : [lo, hi];
+    }
+    default: return null;
+  }
+}
+
+/** The other operand of `add(v, other)` / `add(other, v)` with alpha 1, both tensors. */
+function residualOf(add: Node, v: Value): Value | null {
+  if (add.kind !== 'aten::add' || add.inputs.length !== 3 || num(add.inputs[2]) !== 1) return null;
+  const [a, b] = add.inputs;
+  if (a.type.kind !== 'Tensor' || b.type.kind !== 'Tensor' || a === b) return null;
+  return a === v ? b : b === v ? a : null;
+}
+
+/** conv's (input, weight, bias, stride, padding, dilation, groups), or null for other convolutions. */
+function convArgs(n: Node): Value[] | null {
+  const ins = n.inputs;
+  if (n.kind === 'aten::conv2d' && ins.length === 7 && ins[4].type.kind === 'List') return ins.slice();
+  if ((n.kind === 'aten::_convolution' || n.kind === 'aten::convolution') && ins.length >= 9 && constantValue(ins[6]) === false) {
+    return [ins[0], ins[1], ins[2], ins[3], ins[4], ins[5], ins[8]];
+  }
+  return null;
+}
+
+/**
+ * Mutates `g`: rewrites `conv -> [add residual] -> [relu | relu6 | hardtanh]` chains with at least
+ * one of the two into torchwick::conv2d_act nodes. `allow()` is asked once per rewrite
+ * (JIT_OPT_LIMIT). Returns how many chains were fused.
+ */
+export function fuseConvEpilogue(g: Graph, allow: () => boolean = () => true): number {
+  let fused = 0;
+  const visit = (b: Block): void => {
+    for (const conv of b.nodes()) {
+      conv.blocks.forEach(visit);
+      const args = convArgs(conv);
+      if (!args) continue;
+      const chain: Node[] = [conv];
+      let out = conv.output(), residual: Value | null = null, range: [number, number] = [-Infinity, Infinity];
+      const add = soleUser(out);
+      if (add && add.owningBlock === b && (residual = residualOf(add, out))) {
+        chain.push(add);
+        out = add.output();
+      } else residual = null;
+      const act = soleUser(out);
+      const r = act && act.owningBlock === b && act.inputs[0] === out ? activationRange(act) : null;
+      if (act && r) {
+        chain.push(act);
+        range = r;
+      }
+      if (chain.length === 1 || !allow()) continue;
+      const last = chain[chain.length - 1];
+      g.withInsertPoint(last, () => {
+        const none = residual ?? g.insertConstant(null);
+        const [lo, hi] = range.map((x) => g.insertConstant(x, { type: FloatT }));
+        const n = g.insertNode(g.createNode(CONV_ACT, [...args, none, lo, hi], 1));
+        n.sourceRange = last.sourceRange;
+        n.scopeName = last.scopeName;
+        n.output().setType(last.output().type);
+        last.output().replaceAllUsesWith(n.output());
+      });
+      for (const m of chain.reverse()) m.destroy();
+      fused++;
+    }
+  };
+  visit(g.block);
+  return fused;
+}
