@@ -2,6 +2,7 @@
 //   torchwick.mjs  ESM for `import * as torch from 'torchwick'` (Node, browsers, bundlers)
 //   torchwick.js   IIFE for a <script> tag (`window.torchwick`)
 //   torchwick.wasm the engine, beside the bundles (they load `new URL('./torchwick.wasm', import.meta.url)`)
+//   torchwick.relaxed.wasm the engine built with relaxed SIMD, loaded instead where the host supports it
 //   types/         tsc's declarations for src/
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -27,7 +28,7 @@ function copyAssets() {
   return {
     name: 'copy-assets',
     buildStart() {
-      if (!existsSync('build/torchwick.wasm')) this.error('build/torchwick.wasm is missing: run `npm run build:wasm` first');
+      for (const f of ['build/torchwick.wasm', 'build/torchwick.relaxed.wasm']) if (!existsSync(f)) this.error(`${f} is missing: run \`npm run build:wasm\` first`);
       if (!existsSync(input)) this.error(`${input} is missing: run \`npm run build:ts\` first`);
     },
     writeBundle: {
@@ -36,6 +37,8 @@ function copyAssets() {
       handler() {
         mkdirSync('dist', { recursive: true });
         cpSync('build/torchwick.wasm', 'dist/torchwick.wasm');
+        // The relaxed-SIMD build: the engine loads it where WebAssembly.validate accepts relaxed SIMD.
+        cpSync('build/torchwick.relaxed.wasm', 'dist/torchwick.relaxed.wasm');
         rmSync('dist/types', { recursive: true, force: true });
         cpSync('build/js/src', 'dist/types', { recursive: true, filter: (p) => !p.endsWith('.js') && !p.endsWith('/cli') });
       },

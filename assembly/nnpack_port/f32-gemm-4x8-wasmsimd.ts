@@ -118,3 +118,8 @@ export function f32_conv_residual_clamp(y: usize, r: usize, n: i32, lo: f32, hi:
     store<f32>(y, f32x4.extract_lane(v, 0));
   }
 }
+
+/** 1 in the relaxed-SIMD build (fmadd is f32x4.relaxed_madd), 0 in the plain SIMD build. */
+export function conv_relaxed_simd(): i32 {
+  return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
+}

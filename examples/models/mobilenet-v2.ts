@@ -9,16 +9,6 @@ export function makeDivisible(v: number, divisor: number, minValue = divisor): n
   return rounded < 0.9 * v ? rounded + divisor : rounded;
 }
 
-/**
- * torchvision's activation, ReLU6(inplace=True): computed out of place here (the same values),
- * printed as torchvision prints it (nn.ReLU6 does not show an inplace flag).
- */
-export class ReLU6 extends nn.ReLU6 {
-  extraRepr(): string {
-    return 'inplace=True';
-  }
-}
-
 /** Conv2d (no bias: the norm has one), BatchNorm2d, ReLU6; "same" padding for odd kernels. */
 export class Conv2dNormActivation extends nn.Sequential {
   readonly out_channels: number;
@@ -27,7 +17,7 @@ export class Conv2dNormActivation extends nn.Sequential {
     super(
       new nn.Conv2d(inPlanes, outPlanes, k, { stride: opts.stride ?? 1, padding: (k - 1) >> 1, groups: opts.groups ?? 1, bias: false }),
       new nn.BatchNorm2d(outPlanes),
-      new ReLU6(),
+      new nn.ReLU6({ inplace: true }),
     );
     this.out_channels = outPlanes;
   }

@@ -66,6 +66,11 @@ export class Engine {
     return p;
   }
 
+  /** Which build is running: 'relaxed-simd' (torchwick.relaxed.wasm) or 'simd'. */
+  get variant(): EngineVariant {
+    return this.k.conv_relaxed_simd?.() ? 'relaxed-simd' : 'simd';
+  }
+
   stats(): MemoryStats {
     return { bytesLive: this.k.stat_bytes_live() >>> 0, blocksLive: this.k.stat_blocks_live() >>> 0, peakBytes: this.k.stat_peak_bytes() >>> 0, allocations: this.allocations };
   }
@@ -119,15 +124,50 @@ let current: Engine | null = null;
  */
 export type WasmSource = Uint8Array | ArrayBuffer | WebAssembly.Module | Response | Promise<Response> | URL | string;
 
+// A function returning f32x4.relaxed_madd of three zero vectors: it validates only where the host
+// has relaxed SIMD (current Chrome and Android WebView; Node 20 with --experimental-wasm-relaxed-simd).
+const RELAXED_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // types: () -> v128
+  0x03, 0x02, 0x01, 0x00, // functions: one of type 0
+  0x0a, 0x3d, 0x01, 0x3b, 0x00, // code: one body of 59 bytes, no locals
+  ...[0, 1, 2].flatMap(() => [0xfd, 0x0c, ...new Array(16).fill(0)]), // v128.const 0, three times
+  0xfd, 0x85, 0x02, 0x0b, // f32x4.relaxed_madd, end
+]);
+
+/** The engine build this host runs: 'relaxed-simd' (build/torchwick.relaxed.wasm) or 'simd'. */
+export type EngineVariant = 'relaxed-simd' | 'simd';
+
+let variant: EngineVariant | null = null;
+
+/**
+ * Which build to load: relaxed SIMD when the host validates it, unless TORCHWICK_WASM=simd (Node)
+ * asks for the plain one (to compare the two in one machine).
+ */
+export function preferredVariant(): EngineVariant {
+  const forced = (globalThis as any).process?.env?.TORCHWICK_WASM;
+  if (forced === 'simd' || forced === 'relaxed-simd') return forced;
+  return (variant ??= WebAssembly.validate(RELAXED_PROBE) ? 'relaxed-simd' : 'simd');
+}
+
 function nodeWasmBytes(): Uint8Array | null {
   const fs = (globalThis as any).process?.getBuiltinModule?.('node:fs');
   if (!fs) return null;
-  // './' is the bundle layout (dist/), '../../../' the tsc layout (build/js/src/engine/).
-  for (const rel of ['./torchwick.wasm', '../../../torchwick.wasm']) {
-    const url = new URL(rel, import.meta.url);
-    if (url.protocol === 'file:' && fs.existsSync(url)) return fs.readFileSync(url);
+  const file = preferredVariant() === 'relaxed-simd' ? 'torchwick.relaxed.wasm' : 'torchwick.wasm';
+  // './' is the bundle layout (dist/), '../../../' the tsc layout (build/js/src/engine/); a
+  // missing relaxed build falls back to the plain one.
+  for (const name of [file, 'torchwick.wasm']) {
+    for (const dir of ['./', '../../../']) {
+      const url = new URL(dir + name, import.meta.url);
+      if (url.protocol === 'file:' && fs.existsSync(url)) return fs.readFileSync(url);
+    }
   }
   throw new EngineError(`torchwick.wasm not found next to the library (${new URL('.', import.meta.url).href}): run \`npm run build\``);
+}
+
+/** The browser default: the build beside the bundle (both literal URLs, so bundlers copy both files). */
+function defaultWasmUrl(): URL {
+  return preferredVariant() === 'relaxed-simd' ? new URL('./torchwick.relaxed.wasm', import.meta.url) : new URL('./torchwick.wasm', import.meta.url);
 }
 
 function checkMagic(bytes: Uint8Array, where: string): void {
@@ -155,7 +195,7 @@ async function compileSource(src: WasmSource | undefined): Promise<WebAssembly.M
   if (src === undefined) {
     const bytes = nodeWasmBytes();
     if (bytes) return compileSource(bytes);
-    src = new URL('./torchwick.wasm', import.meta.url);
+    src = defaultWasmUrl();
   }
   if (src instanceof WebAssembly.Module) return src;
   if (src instanceof ArrayBuffer) src = new Uint8Array(src);

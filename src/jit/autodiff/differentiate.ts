@@ -5,7 +5,7 @@
 // shapes, so the result is specialised to the inputs' shapes, as PyTorch's ArgumentSpec is.
 import { Tensor, tidy } from '../../sdk/tensor.js';
 import { isFloating } from '../../sdk/dtype.js';
-import { callOp } from '../../ops/dispatch.js';
+import { callOp, currentTracer } from '../../ops/dispatch.js';
 import { withGradMode } from '../../autograd/mode.js';
 import type { Graph, Node, Value } from '../ir.js';
 import { methodCallee, type CalleeResolver } from '../passes/inline-calls.js';
@@ -79,9 +79,16 @@ function build(g: Graph, args: readonly unknown[], resolve: CalleeResolver): Dif
   return { f: g, df, nOutputs, nSaved: saved.length, nDiff: diffInputs.length, diffOutputs, savedFresh };
 }
 
+/** The tracer of gradient rules: a rule that reads tensor values would bake them into df. */
+class RuleTracer extends TracingState {
+  warnValueRead(): void {
+    if (currentTracer() === this) throw new NotDifferentiableError('a gradient rule reads tensor values');
+  }
+}
+
 /** Records the backward graph: gradient rules in reverse node order, run under a tracer. */
 function traceBackward(g: Graph, env: Map<Value, unknown>, needs: Set<Value>, diffInputs: Value[], diffOutputs: boolean[]): { df: Graph; saved: Value[] } {
-  const tracer = new TracingState();
+  const tracer = new RuleTracer();
   const df = tracer.graph;
   const grads = new Map<Value, Tensor>();
   g.outputs.forEach((o, i) => {

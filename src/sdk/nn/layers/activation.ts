@@ -13,10 +13,10 @@ function activation(name: string, fn: string, argsOf: (m: any) => any[] = () => 
       super();
     }
     forward(x: Tensor): Tensor {
-      return F[fn](x, ...argsOf(this.options));
+      return this.options.inplace ? F[fn](x, ...argsOf(this.options), { inplace: true }) : F[fn](x, ...argsOf(this.options));
     }
     extraRepr(): string {
-      return repr(this.options);
+      return [repr(this.options), this.options.inplace ? 'inplace=True' : ''].filter(Boolean).join(', ');
     }
   };
   Object.defineProperty(cls, 'name', { value: name });
