@@ -10,6 +10,8 @@ const modelUrl = params.get('model') ?? 'models/style.pt';
 const $ = (id) => document.getElementById(id);
 const status = (text) => { $('status').textContent = text; };
 
+// In the Android app (demos/android-webview) a bridge adds the camera and saving to the gallery.
+const android = window.TorchwickAndroid;
 let model = null;
 let input = null;
 
@@ -50,6 +52,7 @@ function stylize() {
   after.getContext('2d').putImageData(image, 0, 0);
   $('time').textContent = `after: ${ms.toFixed(0)} ms for ${input.width}x${input.height}`;
   window.demoResult = { ms, shape: [...y.shape], output: Array.from(y.dataSync()) };
+  if (android) $('save').disabled = false;
   x.dispose();
   y.dispose();
   document.body.dataset.state = 'done';
@@ -81,5 +84,20 @@ drop.addEventListener('drop', async (e) => {
   const file = e.dataTransfer.files[0];
   if (file) await showPhoto(file).then(() => run(stylize), showError);
 });
+
+if (android) {
+  $('android').hidden = false;
+  $('camera').addEventListener('click', () => android.takePhoto());
+  $('gallery').addEventListener('click', () => android.pickPhoto());
+  window.addEventListener('torchwick-photo', async (e) => {
+    if (e.detail.error) return status(e.detail.error);
+    const blob = await (await fetch(`data:${e.detail.mime};base64,${e.detail.base64}`)).blob();
+    await showPhoto(blob).then(() => run(stylize), showError);
+  });
+  $('save').addEventListener('click', () => {
+    const r = JSON.parse(android.saveImage($('after').toDataURL('image/png').split(',')[1], 'torchwick-styled.png'));
+    status(r.ok ? `saved to ${r.location}` : r.error);
+  });
+}
 
 setup().catch(showError);
