@@ -5,7 +5,7 @@
 //   stride_w 1 ("direct", NNPACK's implicit GEMM): 8 neighbouring output pixels of one row read 8
 //     consecutive floats of a zero-padded input at a per-k offset (the igemm kernel's offset table).
 //   otherwise (im2col): panels of CHUNK pixels are gathered into scratch, then multiplied.
-import { f32_gemm_4x8_wasmsimd, f32_igemm_4x8_wasmsimd } from './f32-gemm-4x8-wasmsimd';
+import { f32_gemm_4x8_wasmsimd, f32_igemm_4x8_wasmsimd, f32_igemm_3x16_wasmsimd } from './f32-gemm-4x8-wasmsimd';
 import { padPlanes } from './pad';
 import {
   geti, getp, getf, N, CIN, H, W, COUT, KH, KW, SH, SW, PH, PW, DH, DW, OH, OW, X, WEIGHTS, BIAS, Y, SCRATCH, CHUNK, LO, HI,
@@ -23,8 +23,8 @@ import {
 }
 // @ts-ignore: decorator
 @inline function paddedW(p: usize): i32 {
-  // direct reads whole 8-pixel blocks; im2col's stride-2 vector gather reads one float past a block.
-  const ow = geti(p, SW) == 1 ? (geti(p, OW) + 7) & ~7 : geti(p, OW);
+  // direct reads whole 16-pixel blocks; im2col's stride-2 vector gather reads one float past a block.
+  const ow = geti(p, SW) == 1 ? (geti(p, OW) + 15) & ~15 : geti(p, OW);
   return max(geti(p, W) + geti(p, PW), (ow - 1) * geti(p, SW) + (geti(p, KW) - 1) * geti(p, DW) + 2);
 }
 
@@ -62,6 +62,17 @@ export function f32_conv2d_gemm_wasmsimd(p: usize): void {
       continue;
     }
     padPlanes(xi, cin, h, w, xp, hp, wp, geti(p, PH), geti(p, PW));
+    if (sw == 1 && cout <= 3) {
+      // One panel of at most 3 output channels: 16 pixels per call (see f32_igemm_3x16_wasmsimd).
+      for (let oy = 0; oy < oh; oy++) {
+        const row = xp + (<usize>(oy * sh) * <usize>wp << 2);
+        const yb = yi + (<usize>(oy * ow) << 2);
+        for (let ox = 0; ox < ow; ox += 16) {
+          f32_igemm_3x16_wasmsimd(cout, min(16, ow - ox), k, a, row + (<usize>ox << 2), offsets, yb + (<usize>ox << 2), <usize>ohw << 2, bias, lo, hi);
+        }
+      }
+      continue;
+    }
     if (sw == 1) {
       for (let oy = 0; oy < oh; oy++) {
         const row = xp + (<usize>(oy * sh) * <usize>wp << 2);

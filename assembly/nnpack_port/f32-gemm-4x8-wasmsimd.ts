@@ -123,3 +123,60 @@ export function f32_conv_residual_clamp(y: usize, r: usize, n: i32, lo: f32, hi:
 export function conv_relaxed_simd(): i32 {
   return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
 }
+
+// @ts-ignore: decorator
+@inline function epilogueRow16(c: usize, nc: i32, v0: v128, v1: v128, v2: v128, v3: v128, bias: usize, i: i32, lo: v128, hi: v128): void {
+  if (bias) {
+    const b = v128.load32_splat(bias + (<usize>i << 2));
+    v0 = f32x4.add(v0, b);
+    v1 = f32x4.add(v1, b);
+    v2 = f32x4.add(v2, b);
+    v3 = f32x4.add(v3, b);
+  }
+  const dst = nc == 16 ? c : STAGE16;
+  v128.store(dst, f32x4.pmin(f32x4.pmax(v0, lo), hi));
+  v128.store(dst, f32x4.pmin(f32x4.pmax(v1, lo), hi), 16);
+  v128.store(dst, f32x4.pmin(f32x4.pmax(v2, lo), hi), 32);
+  v128.store(dst, f32x4.pmin(f32x4.pmax(v3, lo), hi), 48);
+  if (nc != 16) memory.copy(c, STAGE16, <usize>nc << 2);
+}
+
+const STAGE16: usize = memory.data(64, 16);
+
+/**
+ * The implicit-GEMM kernel for layers with at most 3 output channels (TransformerNet's last 9x9
+ * conv, 32 -> 3): 3 rows x 16 columns, so all 12 accumulators are useful (the 4x8 kernel wastes a
+ * quarter of its multiplies on the missing 4th row) and each B row is loaded once for 12 madds.
+ * A is the same 4-row panel the 4x8 kernels read (row 3 ignored); nc <= 16, mr <= 3.
+ */
+export function f32_igemm_3x16_wasmsimd(mr: i32, nc: i32, kc: i32, a: usize, b: usize, offsets: usize,
+  c: usize, cStride: usize, bias: usize, lo: f32, hi: f32): void {
+  let c00 = f32x4.splat(0), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+  let c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+  const aEnd = a + (<usize>kc << 4);
+  while (a < aEnd) {
+    const p = b + <usize>load<u32>(offsets);
+    const b0 = v128.load(p), b1 = v128.load(p, 16), b2 = v128.load(p, 32), b3 = v128.load(p, 48);
+    const a0 = v128.load32_splat(a, 0);
+    c00 = fmadd(a0, b0, c00);
+    c01 = fmadd(a0, b1, c01);
+    c02 = fmadd(a0, b2, c02);
+    c03 = fmadd(a0, b3, c03);
+    const a1 = v128.load32_splat(a, 4);
+    c10 = fmadd(a1, b0, c10);
+    c11 = fmadd(a1, b1, c11);
+    c12 = fmadd(a1, b2, c12);
+    c13 = fmadd(a1, b3, c13);
+    const a2 = v128.load32_splat(a, 8);
+    c20 = fmadd(a2, b0, c20);
+    c21 = fmadd(a2, b1, c21);
+    c22 = fmadd(a2, b2, c22);
+    c23 = fmadd(a2, b3, c23);
+    a += 16;
+    offsets += 4;
+  }
+  const vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);
+  epilogueRow16(c, nc, c00, c01, c02, c03, bias, 0, vlo, vhi);
+  if (mr > 1) epilogueRow16(c + cStride, nc, c10, c11, c12, c13, bias, 1, vlo, vhi);
+  if (mr > 2) epilogueRow16(c + 2 * cStride, nc, c20, c21, c22, c23, bias, 2, vlo, vhi);
+}

@@ -144,7 +144,7 @@ let variant: EngineVariant | null = null;
  * Which build to load: relaxed SIMD when the host validates it, unless TORCHWICK_WASM=simd (Node)
  * asks for the plain one (to compare the two in one machine).
  */
-export function preferredVariant(): EngineVariant {
+function preferredVariant(): EngineVariant {
   const forced = (globalThis as any).process?.env?.TORCHWICK_WASM;
   if (forced === 'simd' || forced === 'relaxed-simd') return forced;
   return (variant ??= WebAssembly.validate(RELAXED_PROBE) ? 'relaxed-simd' : 'simd');

@@ -131,7 +131,7 @@ export function callOp(name: string, args: readonly any[], kwargs?: Record<strin
 export function runRow(row: OpRow, bound: any[]): any {
   const record = needsRecording(row, bound);
   // In-place ops overwrite `self`: the rule must see the value from before the call.
-  const saved = record && row.parsed.mutates ? bound.map((a, i) => (i === 0 && a instanceof Tensor ? a.clone() : a)) : bound;
+  const saved = record && row.parsed.mutates ? bound.map((a, i) => (i === 0 && a instanceof Tensor ? withGradMode(false, () => callOp('aten::clone', [a])) : a)) : bound;
   const out = record ? withGradMode(false, () => row.impl(...bound)) : row.impl(...bound);
   if (row.parsed.mutates) bumpVersions(row, bound);
   if (record) recordOp(row, saved, out);

@@ -2,7 +2,7 @@
 // (any dtype) loops that back the f32 SIMD kernels — the "boring twin" of every fast path.
 import { engine } from '../engine/engine.js';
 import { Tensor, contiguousStrides, numelOf } from '../sdk/tensor.js';
-import { DTYPES, type DType } from '../sdk/dtype.js';
+import { DTYPES, isFloating, type DType } from '../sdk/dtype.js';
 import { OpError, ShapeError } from '../sdk/errors.js';
 
 export const MAX_DIMS = 8;
@@ -35,7 +35,7 @@ export function broadcastShapes(op: string, ...shapes: (readonly number[])[]): n
 /** Element strides of `t` seen with `shape` (0 along broadcast dims). */
 export function broadcastStrides(t: Tensor, shape: readonly number[]): number[] {
   const nd = shape.length, off = nd - t.dim;
-  return shape.map((d, i) => (i < off || t.shape[i - off] === 1 ? 0 : t.strides[i - off]));
+  return shape.map((_, i) => (i < off || t.shape[i - off] === 1 ? 0 : t.strides[i - off]));
 }
 
 /** Drops size-1 dims and merges dims that are contiguous in every operand (fewer loop levels). */
@@ -82,14 +82,43 @@ export function cast(t: Tensor, dtype: DType, copy = false): Tensor {
   return out;
 }
 
-/** The values of `t` in row-major order as JS numbers (int64 via Number). */
-export function values(t: Tensor): number[] {
+/** The whole storage of `t` as a typed array (index it with element offsets; valid until memory grows). */
+export function storageArray(t: Tensor): Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array {
+  return engine().array(t.dtype, t.storage.ptr, t.storage.nbytes / t.itemsize);
+}
+
+/**
+ * The values of `t` in row-major order as JS numbers, in `out` (a new array unless given). int64
+ * is read as two 32-bit halves: no BigInt per element, and rounded as Number(bigint) rounds.
+ */
+export function values(t: Tensor): number[];
+export function values<A extends number[] | Float64Array>(t: Tensor, out: A): A;
+export function values(t: Tensor, out: number[] | Float64Array = new Array<number>(t.numel)): number[] | Float64Array {
   const c = contiguous(t);
-  const a = engine().array(c.dtype, c.ptr, c.numel);
-  const out = new Array<number>(c.numel);
-  for (let i = 0; i < out.length; i++) out[i] = Number(a[i]);
+  const n = c.numel;
+  if (c.dtype === 'int64') {
+    const w = engine().array('int32', c.ptr, 2 * n) as Int32Array;
+    for (let i = 0; i < n; i++) out[i] = w[2 * i + 1] * 4294967296 + (w[2 * i] >>> 0);
+  } else {
+    const a = engine().array(c.dtype, c.ptr, n) as Exclude<ReturnType<typeof storageArray>, BigInt64Array>;
+    for (let i = 0; i < n; i++) out[i] = a[i];
+  }
   if (c !== t) c.dispose();
   return out;
+}
+
+/**
+ * Runs `fn` on x's values in row-major order: for float tensors a live view of wasm memory (so
+ * `fn` must not allocate tensors: memory growth detaches the view), else JS numbers.
+ */
+export function withValues<T>(x: Tensor, fn: (v: ArrayLike<number>) => T): T {
+  if (!isFloating(x.dtype)) return fn(values(x));
+  const c = contiguous(x);
+  try {
+    return fn(engine().array(c.dtype, c.ptr, c.numel) as Float32Array | Float64Array);
+  } finally {
+    if (c !== x) c.dispose();
+  }
 }
 
 /** A new contiguous tensor from JS numbers (rounded/truncated to the dtype). */
@@ -107,7 +136,7 @@ export function writeValues(out: Tensor, vals: ArrayLike<number>): void {
 }
 
 /** Element offsets of every index of `shape` under `strides`, in row-major order. */
-export function offsets(shape: readonly number[], strides: readonly number[], base = 0): Int32Array | number[] {
+export function offsets(shape: readonly number[], strides: readonly number[], base = 0): number[] {
   const n = numelOf(shape);
   const out = new Array<number>(n);
   const nd = shape.length;
@@ -133,8 +162,7 @@ export function mapN(op: string, inputs: Tensor[], outDtype: DType, fn: (...v: n
   const out = empty(shape, outDtype);
   const n = out.numel;
   if (n === 0) return out;
-  const e = engine();
-  const srcs = inputs.map((t) => ({ arr: e.array(t.dtype, t.storage.ptr, t.storage.nbytes / t.itemsize), offs: offsets(shape, broadcastStrides(t, shape), t.offset) }));
+  const srcs = inputs.map((t) => ({ arr: storageArray(t), offs: offsets(shape, broadcastStrides(t, shape), t.offset) }));
   const vals = new Array<number>(n);
   const args = new Array<number>(inputs.length);
   for (let i = 0; i < n; i++) {
@@ -162,7 +190,7 @@ export function copyInto(dst: Tensor, src: Tensor, op = 'aten::copy_'): Tensor {
   } else {
     const c = contiguous(view);
     const from = e.array(dst.dtype, c.ptr, c.numel) as any;
-    const to = e.array(dst.dtype, dst.storage.ptr, dst.storage.nbytes / dst.itemsize) as any;
+    const to = storageArray(dst) as any;
     const offs = offsets(dst.shape, dst.strides, dst.offset);
     for (let i = 0; i < offs.length; i++) to[offs[i]] = from[i];
     if (c !== view) c.dispose();

@@ -5,7 +5,7 @@ import { engine } from '../engine/engine.js';
 import { Tensor } from '../sdk/tensor.js';
 import type { DType } from '../sdk/dtype.js';
 import { DTypeError, OpError, ShapeError } from '../sdk/errors.js';
-import { broadcastShapes, broadcastStrides, cast, contiguous, empty, numelOf, offsets, wrapDim } from './exec.js';
+import { broadcastShapes, broadcastStrides, cast, contiguous, empty, numelOf, offsets, storageArray, values, wrapDim } from './exec.js';
 import { fmt, select } from './shape.js';
 import type { OpDef, Tag } from './table.js';
 import { gradEmbedding, gradGather, gradIndex, gradIndexAdd, gradIndexCopy, gradIndexFill, gradIndexPut, gradIndexSelect, gradMaskedSelect, gradScatter, gradScatterAdd, gradTake, INDEXING_BACKWARD_OPS } from './indexing-grads.js';
@@ -13,8 +13,6 @@ import { gradEmbedding, gradGather, gradIndex, gradIndexAdd, gradIndexCopy, grad
 type Num = number | boolean;
 type Elems = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array;
 
-/** The whole storage of `t` as a typed array (index it with element offsets). */
-const storageOf = (t: Tensor): Elems => engine().array(t.dtype, t.storage.ptr, t.storage.nbytes / t.itemsize);
 
 /** A JS scalar as an element of `dtype`. */
 const elem = (dtype: DType, v: Num): any => (dtype === 'int64' ? BigInt(Math.trunc(Number(v))) : dtype === 'bool' ? +(Number(v) !== 0) : Number(v));
@@ -23,17 +21,8 @@ const elem = (dtype: DType, v: Num): any => (dtype === 'int64' ? BigInt(Math.tru
 const addFor = (dtype: DType): ((a: any, b: any) => any) => (dtype === 'bool' ? (a, b) => +(a || b) : (a, b) => a + b);
 const mulFor = (dtype: DType): ((a: any, b: any) => any) => (dtype === 'bool' ? (a, b) => +(a && b) : (a, b) => a * b);
 
-/** The values of an integer tensor as exact JS numbers, row-major (int64 read as two 32-bit halves: no BigInt per element). */
-function ints(t: Tensor): Float64Array {
-  const c = contiguous(t);
-  const n = c.numel, out = new Float64Array(n);
-  if (c.dtype === 'int64') {
-    const w = engine().array('int32', c.ptr, 2 * n) as Int32Array;
-    for (let i = 0; i < n; i++) out[i] = w[2 * i + 1] * 4294967296 + (w[2 * i] >>> 0);
-  } else out.set(engine().array(c.dtype, c.ptr, n) as ArrayLike<number>);
-  if (c !== t) c.dispose();
-  return out;
-}
+/** The values of an integer tensor as exact JS numbers, row-major. */
+const ints = (t: Tensor): Float64Array => values(t, new Float64Array(t.numel));
 
 function indexInts(op: string, index: Tensor): Float64Array {
   if (index.dtype !== 'int64' && index.dtype !== 'int32') throw new DTypeError(op, `${op.slice(6)}(): Expected dtype int32/int64 for index`);
@@ -42,7 +31,7 @@ function indexInts(op: string, index: Tensor): Float64Array {
 
 /** Offsets of `index`'s positions in `t` with the stride of dim `d` left out (0 for dims `t` lacks). */
 function baseOffsets(t: Tensor, shape: readonly number[], d: number): number[] {
-  return offsets(shape, shape.map((_, k) => (k === d || k >= t.dim ? 0 : t.strides[k])), t.offset) as number[];
+  return offsets(shape, shape.map((_, k) => (k === d || k >= t.dim ? 0 : t.strides[k])), t.offset);
 }
 
 function checkGatherShapes(op: string, self: Tensor, d: number, index: Tensor, src?: Tensor): void {
@@ -65,7 +54,7 @@ function gather(self: Tensor, dim: number, index: Tensor): Tensor {
   if (out.numel === 0) return out;
   const n = self.dim === 0 ? 1 : self.shape[d], st = self.dim === 0 ? 0 : self.strides[d];
   const base = baseOffsets(self, index.shape, d);
-  const src = storageOf(self), dst = engine().array(out.dtype, out.ptr, out.numel);
+  const src = storageArray(self), dst = engine().array(out.dtype, out.ptr, out.numel);
   for (let i = 0; i < iv.length; i++) {
     const v = iv[i];
     if (v < 0 || v >= n) throw outOfBounds(op, v, d, n);
@@ -85,9 +74,9 @@ function scatterInto(op: string, self: Tensor, dim: number, index: Tensor, src: 
   if (index.numel === 0) return self;
   const n = self.dim === 0 ? 1 : self.shape[d], st = self.dim === 0 ? 0 : self.strides[d];
   const base = baseOffsets(self, index.shape, d);
-  const srcOffs = src instanceof Tensor ? (offsets(index.shape, index.shape.map((_, k) => (k < src.dim ? src.strides[k] : 0)), src.offset) as number[]) : null;
+  const srcOffs = src instanceof Tensor ? (offsets(index.shape, index.shape.map((_, k) => (k < src.dim ? src.strides[k] : 0)), src.offset)) : null;
   const scalar = src instanceof Tensor ? 0 : elem(self.dtype, src);
-  const to = storageOf(self), from = src instanceof Tensor ? storageOf(src) : null;
+  const to = storageArray(self), from = src instanceof Tensor ? storageArray(src) : null;
   for (let i = 0; i < iv.length; i++) {
     const v = iv[i];
     if (v < 0 || v >= n) throw outOfBounds(op, v, d, n);
@@ -159,7 +148,7 @@ function alongIndex(op: string, out: Tensor, dim: number, index: Tensor, source:
   const slab = (t: Tensor, i: number): number[] => {
     if (t.dim === 0) return [t.offset];
     const v = select(t, d, i);
-    const o = offsets(v.shape, v.strides, v.offset) as number[];
+    const o = offsets(v.shape, v.strides, v.offset);
     v.dispose();
     return o;
   };
@@ -175,7 +164,7 @@ function indexAdd(self: Tensor, dim: number, index: Tensor, source: Tensor, alph
   const src = source.dtype === self.dtype ? source : cast(source, self.dtype);
   const a = elem(self.dtype, alpha), add = addFor(self.dtype), mul = mulFor(self.dtype);
   alongIndex('aten::index_add', out, dim, index, src, (dst, from) => {
-    const to = storageOf(out), s = storageOf(src);
+    const to = storageArray(out), s = storageArray(src);
     for (let k = 0; k < dst.length; k++) to[dst[k]] = add(to[dst[k]], mul(s[from![k]], a));
   });
   if (src !== source) src.dispose();
@@ -186,7 +175,7 @@ function indexCopy(self: Tensor, dim: number, index: Tensor, source: Tensor): Te
   if (source.dtype !== self.dtype) throw new DTypeError('aten::index_copy', `index_copy_(): self and source expected to have the same dtype, but got (self) ${self.dtype} and (source) ${source.dtype}`);
   const out = cloned(self);
   return alongIndex('aten::index_copy', out, dim, index, source, (dst, from) => {
-    const to = storageOf(out), s = storageOf(source);
+    const to = storageArray(out), s = storageArray(source);
     for (let k = 0; k < dst.length; k++) to[dst[k]] = s[from![k]];
   });
 }
@@ -195,7 +184,7 @@ function indexFill(self: Tensor, dim: number, index: Tensor, value: Num | Tensor
   const v = elem(self.dtype, value instanceof Tensor ? value.item() : value);
   const out = cloned(self);
   return alongIndex('aten::index_fill', out, dim, index, null, (dst) => {
-    const to = storageOf(out);
+    const to = storageArray(out);
     for (const o of dst) to[o] = v;
   });
 }
@@ -252,7 +241,7 @@ function indexPlan(op: string, x: Tensor, indices: readonly (Tensor | null)[]): 
   if (idx.length > x.dim) throw new OpError(op, `too many indices for tensor of dimension ${x.dim} (got ${idx.length})`);
   while (idx.length < x.dim) idx.push(null);
   const dims = idx.flatMap((t, k) => (t ? [k] : []));
-  if (dims.length === 0) return { shape: [...x.shape], offs: offsets(x.shape, x.strides, x.offset) as number[] };
+  if (dims.length === 0) return { shape: [...x.shape], offs: offsets(x.shape, x.strides, x.offset) };
   const bshape = broadcastShapes(op, ...dims.map((k) => idx[k]!.shape));
   const boff = new Array<number>(numelOf(bshape)).fill(0);
   for (const k of dims) {
@@ -288,7 +277,7 @@ function index(x: Tensor, indices: (Tensor | null)[]): Tensor {
   const { shape, offs } = indexPlan('aten::index', x, indices);
   const out = empty(shape, x.dtype);
   if (out.numel === 0) return out;
-  const src = storageOf(x), dst = engine().array(out.dtype, out.ptr, out.numel);
+  const src = storageArray(x), dst = engine().array(out.dtype, out.ptr, out.numel);
   for (let i = 0; i < offs.length; i++) dst[i] = src[offs[i]];
   return out;
 }
@@ -302,7 +291,7 @@ function indexPut(x: Tensor, indices: (Tensor | null)[], vals: Tensor, accumulat
   if (offs.length === 0) return x;
   const v = vals.dtype === x.dtype ? vals : cast(vals, x.dtype);
   const from = offsets(shape, broadcastStrides(v, shape), v.offset);
-  const src = storageOf(v), dst = storageOf(x);
+  const src = storageArray(v), dst = storageArray(x);
   const add = addFor(x.dtype);
   for (let i = 0; i < offs.length; i++) dst[offs[i]] = accumulate ? add(dst[offs[i]], src[from[i]]) : src[from[i]];
   if (v !== vals) v.dispose();
@@ -314,11 +303,11 @@ function maskedSelect(x: Tensor, mask: Tensor): Tensor {
   if (mask.dtype !== 'bool' && mask.dtype !== 'uint8') throw new DTypeError(op, `masked_select: expected BoolTensor for mask`);
   const shape = broadcastShapes(op, x.shape, mask.shape);
   const xo = offsets(shape, broadcastStrides(x, shape), x.offset), mo = offsets(shape, broadcastStrides(mask, shape), mask.offset);
-  const m = storageOf(mask);
+  const m = storageArray(mask);
   const picked: number[] = [];
   for (let i = 0; i < mo.length; i++) if (m[mo[i]]) picked.push(xo[i]);
   const out = empty([picked.length], x.dtype);
-  const src = storageOf(x), dst = engine().array(out.dtype, out.ptr, out.numel);
+  const src = storageArray(x), dst = engine().array(out.dtype, out.ptr, out.numel);
   for (let i = 0; i < picked.length; i++) dst[i] = src[picked[i]];
   return out;
 }
@@ -348,7 +337,7 @@ function take(x: Tensor, index: Tensor): Tensor {
   const n = x.numel;
   const flat = offsets(x.shape, x.strides, x.offset);
   const out = empty(index.shape, x.dtype);
-  const src = storageOf(x), dst = engine().array(out.dtype, out.ptr, out.numel);
+  const src = storageArray(x), dst = engine().array(out.dtype, out.ptr, out.numel);
   for (let i = 0; i < iv.length; i++) {
     const v = iv[i];
     if (v < -n || v >= n) throw new OpError(op, `out of range: tried to access index ${v} on a tensor of ${n} elements.`);

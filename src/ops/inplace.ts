@@ -4,7 +4,7 @@ import { copyInto } from './exec.js';
 import type { OpDef } from './table.js';
 
 /** `aten::f.overload(Tensor self, ...) -> Tensor` becomes `aten::f_.overload(Tensor(a!) self, ...) -> Tensor(a!)`. */
-export function inplaceSchema(schema: string): string {
+function inplaceSchema(schema: string): string {
   return schema
     .replace(/^(\w+::\w+)/, '$1_')
     .replace('(Tensor self', '(Tensor(a!) self')

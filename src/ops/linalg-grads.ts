@@ -15,7 +15,7 @@ export const gradMm: GradRule = ([g], [a, b]) => [mm(g!, mT(b)), mm(mT(a), g!)];
 export const gradBmm: GradRule = ([g], [a, b]) => [bmm(g!, mT(b)), bmm(mT(a), g!)];
 
 /** matmul: 1-D operands become matrices (and the gradient gets their unit dims), batch dims are summed back. */
-export function matmulBack(g: T, a: T, b: T): [T, T] {
+function matmulBack(g: T, a: T, b: T): [T, T] {
   const a2 = a.dim === 1 ? unsqueeze(a, 0) : a;
   const b2 = b.dim === 1 ? unsqueeze(b, 1) : b;
   let g2 = b.dim === 1 ? unsqueeze(g, -1) : g;

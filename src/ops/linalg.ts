@@ -6,7 +6,7 @@ import { engine } from '../engine/engine.js';
 import { Tensor } from '../sdk/tensor.js';
 import type { DType } from '../sdk/dtype.js';
 import { DTypeError, OpError, ShapeError } from '../sdk/errors.js';
-import { broadcastShapes, contiguous, copyInto, empty, numelOf, offsets } from './exec.js';
+import { broadcastShapes, contiguous, copyInto, empty, numelOf, offsets, storageArray } from './exec.js';
 import { callOp } from './dispatch.js';
 import type { OpDef } from './table.js';
 import { gradAddmm, gradAddmv, gradBaddbmm, gradBmm, gradDot, gradLinear, gradMatmul, gradMm, gradMv } from './linalg-grads.js';
@@ -65,7 +65,7 @@ function batchStrides(t: Tensor, batch: readonly number[]): number[] {
  * out = alpha * a @ b + beta * out for every batch index: a is [...ba, M, K], b is [...bb, K, N]
  * (any strides, batch dims broadcast), out is contiguous [...batch, M, N] (beta = 0: not read).
  */
-export function batchedGemm(a: Tensor, b: Tensor, out: Tensor, batch: readonly number[], alpha: number, beta: number): void {
+function batchedGemm(a: Tensor, b: Tensor, out: Tensor, batch: readonly number[], alpha: number, beta: number): void {
   const M = a.shape[a.dim - 2], K = a.shape[a.dim - 1], N = b.shape[b.dim - 1];
   if (M * N * numelOf(batch) === 0) return;
   if (out.dtype !== 'float32') return batchedGemmGeneric(a, b, out, batch, alpha, beta);
@@ -86,10 +86,8 @@ function batchedGemmGeneric(a: Tensor, b: Tensor, out: Tensor, batch: readonly n
   const M = a.shape[a.dim - 2], K = a.shape[a.dim - 1], N = b.shape[b.dim - 1];
   const [ars, acs] = a.strides.slice(-2), [brs, bcs] = b.strides.slice(-2);
   const oa = offsets(batch, batchStrides(a, batch), a.offset), ob = offsets(batch, batchStrides(b, batch), b.offset);
-  const e = engine();
-  const A = e.array(a.dtype, a.storage.ptr, a.storage.nbytes / a.itemsize) as any;
-  const B = e.array(b.dtype, b.storage.ptr, b.storage.nbytes / b.itemsize) as any;
-  const C = e.array(out.dtype, out.ptr, out.numel) as any;
+  const A = storageArray(a) as any, B = storageArray(b) as any;
+  const C = engine().array(out.dtype, out.ptr, out.numel) as any;
   const int64 = out.dtype === 'int64', integral = out.dtype !== 'float64';
   for (let t = 0; t < oa.length; t++) {
     for (let i = 0; i < M; i++) {

@@ -7,25 +7,11 @@ import { engine } from '../engine/engine.js';
 import { Tensor } from '../sdk/tensor.js';
 import { isFloating } from '../sdk/dtype.js';
 import { DTypeError, OpError, ShapeError } from '../sdk/errors.js';
-import { contiguous, copyInto, empty, fromValues, numelOf, values, writeValues } from './exec.js';
+import { contiguous, copyInto, empty, fromValues, numelOf, values, withValues, writeValues } from './exec.js';
 import type { OpDef } from './table.js';
 import { gradBatchNorm, gradGroupNorm, gradInstanceNorm, gradLayerNorm } from './norm-grads.js';
 
 const shapeText = (s: readonly number[]) => `[${s.join(', ')}]`;
-
-/**
- * Runs `fn` on x's values in row-major order: for float tensors a live view of wasm memory (so
- * `fn` must not allocate tensors: memory growth detaches the view), else JS numbers.
- */
-export function withValues<T>(x: Tensor, fn: (v: ArrayLike<number>) => T): T {
-  if (!isFloating(x.dtype)) return fn(values(x));
-  const c = contiguous(x);
-  try {
-    return fn(engine().array(c.dtype, c.ptr, c.numel) as Float32Array | Float64Array);
-  } finally {
-    if (c !== x) c.dispose();
-  }
-}
 
 interface Moments {
   mean: Float64Array;
@@ -34,7 +20,7 @@ interface Moments {
 }
 
 /** Per-channel mean and variance of `v` seen as [N, C, S], over N and S. */
-export function channelMoments(v: ArrayLike<number>, N: number, C: number, S: number): Moments {
+function channelMoments(v: ArrayLike<number>, N: number, C: number, S: number): Moments {
   const mean = new Float64Array(C), vr = new Float64Array(C);
   const count = N * S;
   for (let c = 0; c < C; c++) {

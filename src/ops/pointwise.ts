@@ -24,7 +24,7 @@ function asF32(x: Tensor | Num): Tensor {
 }
 const release = (t: Tensor, orig: unknown) => t !== orig && t.dispose();
 
-export function unaryF32(op: number, x: Tensor, p0 = 0, p1 = 0): Tensor {
+function unaryF32(op: number, x: Tensor, p0 = 0, p1 = 0): Tensor {
   const src = contiguous(asF32(x));
   const out = empty(x.shape, 'float32');
   if (out.numel) engine().k.f32_unary(op, src.ptr, out.ptr, out.numel, p0, p1);
@@ -157,7 +157,7 @@ const fuseSoftplus = (b: FuseBuilder, x: X, beta: number, th: number): X => {
   return b.where(b.compare(FO.FOP_GT, bx, th), x, b.div(b.unary(FO.FOP_LOG1P, b.unary(FO.FOP_EXP, bx)), beta));
 };
 
-export const roundHalfEven = (x: number) => {
+const roundHalfEven = (x: number) => {
   const r = Math.round(x);
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 };

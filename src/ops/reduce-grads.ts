@@ -48,7 +48,7 @@ export const gradAmaxAmin: GradRule = ([g], [x, dim, keepdim], [y]) => [evenly(g
 export const gradExtremumAll: GradRule = ([g], [x], [y]) => [evenly(g!, x, y, null, false)];
 
 /** Values picked by indices along `dim` (max.dim, sort, topk): the gradient goes back to where they came from. */
-export function toIndices(g: T, x: T, dim: number, indices: T, keepdim: boolean): T {
+function toIndices(g: T, x: T, dim: number, indices: T, keepdim: boolean): T {
   if (x.dim === 0) return g;
   const d = ((dim % x.dim) + x.dim) % x.dim;
   const gk = keepdim ? g : unsqueeze(g, d), ik = keepdim ? indices : unsqueeze(indices, d);

@@ -25,7 +25,7 @@ export function reduceMask(op: string, x: Tensor, dim: number | readonly number[
   return mask;
 }
 
-export function reducedShape(shape: readonly number[], mask: readonly boolean[], keepdim: boolean): number[] {
+function reducedShape(shape: readonly number[], mask: readonly boolean[], keepdim: boolean): number[] {
   return keepdim ? shape.map((s, d) => (mask[d] ? 1 : s)) : shape.filter((_, d) => !mask[d]);
 }
 

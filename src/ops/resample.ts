@@ -9,8 +9,7 @@ import { engine } from '../engine/engine.js';
 import { Tensor } from '../sdk/tensor.js';
 import { isFloating } from '../sdk/dtype.js';
 import { DTypeError, OpError, ShapeError } from '../sdk/errors.js';
-import { contiguous, empty, fromValues, numelOf } from './exec.js';
-import { withValues } from './norm.js';
+import { contiguous, empty, fromValues, numelOf, withValues } from './exec.js';
 import type { OpDef } from './table.js';
 import { gradAdaptiveAvgPool, gradConstantPad, gradPad, gradPadBySource, gradPixelShuffle, gradPixelUnshuffle, gradUpsample } from './resample-grads.js';
 

@@ -14,7 +14,7 @@ const prod = (s: readonly number[]) => numelOf(s);
 const alias = (x: Tensor) => x.asStrided(x.shape, x.strides);
 
 /** Resolves one -1 in `shape` so that it holds `numel` elements (PyTorch's infer_size). */
-export function inferSize(op: string, shape: readonly number[], numel: number): number[] {
+function inferSize(op: string, shape: readonly number[], numel: number): number[] {
   let infer = -1, known = 1;
   shape.forEach((d, i) => {
     if (d === -1) {
@@ -33,7 +33,7 @@ export function inferSize(op: string, shape: readonly number[], numel: number): 
 }
 
 /** Strides that view `oldShape`/`oldStrides` as `newShape` without a copy, or null (ATen's computeStride). */
-export function viewStrides(oldShape: readonly number[], oldStrides: readonly number[], newShape: readonly number[]): number[] | null {
+function viewStrides(oldShape: readonly number[], oldStrides: readonly number[], newShape: readonly number[]): number[] | null {
   if (oldShape.length === 0) return newShape.map(() => 1);
   const numel = prod(oldShape);
   if (numel === 0 && oldShape.join() === newShape.join()) return [...oldStrides];
@@ -193,7 +193,7 @@ function unbind(x: Tensor, dim: number): Tensor[] {
   return Array.from({ length: x.shape[d] }, (_, i) => select(x, d, i));
 }
 
-export function splitWithSizes(x: Tensor, sizes: readonly number[], dim: number): Tensor[] {
+function splitWithSizes(x: Tensor, sizes: readonly number[], dim: number): Tensor[] {
   const d = wrapDim('aten::split_with_sizes', dim, x.dim), n = x.shape[d];
   const total = sizes.reduce((a, b) => a + b, 0);
   if (sizes.some((s) => s < 0)) throw new OpError('aten::split_with_sizes', `split_with_sizes expects split_sizes have only non-negative entries, but got split_sizes=${fmt(sizes)}`);

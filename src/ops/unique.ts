@@ -84,7 +84,8 @@ export const UNIQUE_OPS: OpDef[] = [
   {
     schema: 'aten::_unique2(Tensor self, bool sorted=True, bool return_inverse=False, bool return_counts=False) -> (Tensor, Tensor, Tensor)',
     tags: U,
-    impl: (x: Tensor, _sorted: boolean, inv: boolean, cnt: boolean) => unique('aten::_unique2', x, null, false, inv ? [...x.shape] : null, cnt),
+    // An empty input gets an inverse of its own shape even when not asked for, as in PyTorch.
+    impl: (x: Tensor, _sorted: boolean, inv: boolean, cnt: boolean) => unique('aten::_unique2', x, null, false, inv || x.numel === 0 ? [...x.shape] : null, cnt),
   },
   {
     schema: 'aten::unique_dim(Tensor self, int dim, bool sorted=True, bool return_inverse=False, bool return_counts=False) -> (Tensor, Tensor, Tensor)',

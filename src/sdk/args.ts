@@ -6,6 +6,12 @@ import { ArgumentError } from './errors.js';
 export const isOptions = (v: unknown): v is Record<string, any> =>
   v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
 
+/** Splits a trailing options object (the keyword arguments) off `args`. */
+export function splitOptions(args: readonly any[]): [positional: any[], kwargs: Record<string, any> | undefined] {
+  const last = args[args.length - 1];
+  return isOptions(last) ? [args.slice(0, -1), last] : [[...args], undefined];
+}
+
 /** Marks a parameter without a default. */
 export const REQUIRED = Symbol('required');
 
@@ -22,8 +28,7 @@ export function pyfn(name: string, params: readonly Param[], body: (a: Record<st
   const qualname = name.includes('.') ? name : `torch.nn.functional.${name}`;
   const fname = qualname.split('.').pop()!;
   return (...args: any[]) => {
-    const kwargs = isOptions(args[args.length - 1]) ? args[args.length - 1] : {};
-    const positional = kwargs === args[args.length - 1] ? args.slice(0, -1) : args;
+    const [positional, kwargs = {}] = splitOptions(args);
     if (positional.length > names.length) throw new ArgumentError(qualname, `${fname}() takes ${names.length} positional arguments but ${positional.length} were given`);
     for (const k of Object.keys(kwargs)) {
       if (!names.includes(k)) throw new ArgumentError(qualname, `${fname}() got an unexpected keyword argument '${k}'`);

@@ -1,6 +1,7 @@
 // Printing like PyTorch's torch/_tensor_str.py: `tensor([[1., 2.], ...])`, precision 4,
 // scientific notation for wide ranges, summarised with `...` above 1000 elements.
 import type { Tensor } from './tensor.js';
+import { contiguous } from '../ops/exec.js';
 
 const PRECISION = 4, THRESHOLD = 1000, EDGE = 3;
 
@@ -24,7 +25,7 @@ function floatFormatter(values: number[]): (v: number) => string {
 
 export function formatTensor(t: Tensor): string {
   const data: any[] = [];
-  const flat = (t.contiguous() as Tensor);
+  const flat = contiguous(t);
   const all = flat.toArray();
   if (flat !== t) flat.dispose();
   const summarize = t.numel > THRESHOLD;

@@ -3,6 +3,7 @@ import { engine } from '../engine/engine.js';
 import { DTYPES, type DType } from './dtype.js';
 import { DisposedError, OpError } from './errors.js';
 import { formatTensor } from './print.js';
+import { contiguous } from '../ops/exec.js';
 import type { GradNode } from '../autograd/node.js';
 
 export class Storage {
@@ -154,14 +155,14 @@ export class Tensor {
   /** The data in row-major order, as a view into wasm memory (copied first if strided). */
   private contiguousData() {
     if (this.isContiguous()) return engine().array(this.dtype, this.ptr, this.numel);
-    const c = (this as any).contiguous() as Tensor;
+    const c = contiguous(this);
     const copy = engine().array(c.dtype, c.ptr, c.numel).slice();
     c.dispose();
     return copy;
   }
 }
 
-// Op methods (add, mul, view, ...) are attached from the op table by src/sdk/methods.ts.
+// Op methods (add, mul, view, ...) are attached from the op table by src/sdk/torch.ts.
 export interface Tensor {
   [method: string]: any;
 }

@@ -5,7 +5,7 @@ import { callOp, setScalarTensor } from '../ops/dispatch.js';
 import { OP_TABLE } from '../ops/index.js';
 import { full } from '../ops/creation.js';
 import { Tensor, tidy, keep } from './tensor.js';
-import { isOptions } from './args.js';
+import { splitOptions } from './args.js';
 import { tensor, fromTypedArray } from './creation.js';
 import { manual_seed, Generator } from './random.js';
 import { FUNCTIONS as reduceFunctions } from './functions/reduce.js';
@@ -18,8 +18,8 @@ import { optim } from './optim/index.js';
 
 /** Calls `aten::name`; a trailing plain object holds keyword arguments. */
 export function call(name: string, args: any[]): any {
-  const last = args[args.length - 1];
-  return isOptions(last) ? callOp(name, args.slice(0, -1), last) : callOp(name, args);
+  const [positional, kwargs] = splitOptions(args);
+  return callOp(name, positional, kwargs);
 }
 
 function defineMethod(name: string, fn: (this: Tensor, ...args: any[]) => any): void {

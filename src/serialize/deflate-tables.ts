@@ -30,7 +30,7 @@ export function fixedDistanceLengths(): Uint8Array {
 }
 
 /** Reverses the low `len` bits of `code`: Huffman codes are sent most significant bit first. */
-export function reverseBits(code: number, len: number): number {
+function reverseBits(code: number, len: number): number {
   let r = 0;
   for (let i = 0; i < len; i++) {
     r = (r << 1) | (code & 1);

@@ -15,7 +15,6 @@ export interface UnpickleOptions {
   persistentLoad?(pid: unknown): unknown;
 }
 
-const MARK = Symbol('mark');
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 class Unpickler {

@@ -1,17 +1,12 @@
 // The TLSF allocator: alignment, reuse, coalescing, stats, growth and failure without trapping.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as fs from 'node:fs';
+import { w, lcg } from './wasm.js';
 
-const { instance } = await WebAssembly.instantiate(fs.readFileSync('build/torchwick.wasm'), {
-  env: { abort() { throw new Error('abort'); } },
-});
-const w = instance.exports as any;
 const pages = () => (w.memory as WebAssembly.Memory).buffer.byteLength >>> 16;
 
 // Deterministic PRNG so that failures reproduce.
-let seed = 12345;
-const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+const rand = lcg(12345);
 
 test('blocks are 16-byte aligned, distinct and writable, size 0 included', () => {
   const ptrs: number[] = [];

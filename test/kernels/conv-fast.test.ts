@@ -102,6 +102,38 @@ test('implicit GEMM (stride_w 1) matches direct convolution', () => {
     conv(7, 6, 5, 9, [1, 1], { p: [1, 1] }), conv(8, 8, 8, 8, [3, 3], { d: [2, 2], p: [2, 2] })], 1e-5);
 });
 
+test('implicit GEMM with at most 3 output channels (the 3x16 kernel) matches direct convolution', () => {
+  sweep('direct', [conv(32, 24, 40, 3, [9, 9], { p: [4, 4] }), conv(5, 9, 16, 2, [3, 3], { p: [1, 1], bias: false }),
+    conv(7, 6, 37, 1, [3, 3], { act: { kind: 'clamp', min: -0.3, max: 0.4 } }), conv(4, 8, 33, 3, [5, 5], { p: [2, 2], d: [1, 2], act: { kind: 'relu' } })], 1e-5);
+});
+
+test('residual epilogue: clamp(conv + r) on every algorithm', () => {
+  const cases: [ConvAlgorithm, Conv][] = [['winograd', conv(6, 13, 14, 7, [3, 3], { p: [1, 1] })], ['gemm1x1', conv(6, 9, 7, 7, [1, 1])],
+    ['direct', conv(6, 9, 21, 3, [3, 3], { p: [1, 1] })], ['im2col', conv(6, 9, 7, 7, [3, 3], { s: [2, 2], p: [1, 1] })],
+    ['dw3x3', conv(6, 9, 7, 6, [3, 3], { groups: 6, p: [1, 1] })]];
+  for (const [algo, c] of cases) {
+    setConvFastOptions({ force: algo });
+    const x = tensor([c.n, c.cin, c.h, c.w]), w = tensor([c.cout, c.cin / (c.groups ?? 1), c.kh, c.kw]), b = tensor([c.cout]);
+    const want = naive(c, data(x), data(w), data(b));
+    const r = tensor([c.n, c.cout, want.oh, want.ow]);
+    try {
+      const y = conv2dFast(x, w, b, c.s, c.p, c.d, c.groups ?? 1, { kind: 'clamp', min: -0.5, max: 1 }, r)!;
+      const got = data(y), rv = data(r);
+      // The same bounds as above, relative to the convolution's scale.
+      const tol = (algo === 'winograd' ? 1e-4 : 1e-5) * Math.max(...want.out.map(Math.abs));
+      for (let i = 0; i < got.length; i++) {
+        const e = Math.min(1, Math.max(-0.5, want.out[i] + rv[i]));
+        assert.ok(Math.abs(got[i] - e) <= tol, `${algo} [${i}]: ${got[i]} != ${e}`);
+      }
+      y.dispose();
+      assert.is(conv2dFast(x, w, b, c.s, c.p, c.d, c.groups ?? 1, undefined, tensor([1, c.cout, want.oh, want.ow])), null, 'residual of another shape');
+    } finally {
+      [x, w, b, r].forEach((t) => t.dispose());
+      setConvFastOptions({ force: null });
+    }
+  }
+});
+
 test('im2col + GEMM (strided) matches direct convolution', () => {
   sweep('im2col', [conv(3, 15, 17, 32, [3, 3], { s: [2, 2], p: [1, 1] }), conv(32, 20, 19, 64, [3, 3], { s: [2, 2], p: [1, 1], bias: false }),
     conv(5, 11, 9, 3, [1, 1], { s: [2, 2] }), conv(4, 21, 22, 5, [9, 9], { s: [2, 3], p: [4, 4] }),

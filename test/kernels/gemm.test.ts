@@ -2,16 +2,9 @@
 // edge sizes around the 4x8 tile and the K/M/N blocking, strided leading dimensions, K = 0.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as fs from 'node:fs';
+import { w, f32, lcg } from './wasm.js';
 
-const { instance } = await WebAssembly.instantiate(fs.readFileSync('build/torchwick.wasm'), {
-  env: { abort() { throw new Error('abort'); } },
-});
-const w = instance.exports as any;
-const f32 = (p: number, n: number) => new Float32Array(w.memory.buffer, p, n);
-
-let seed = 99;
-const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+const rand = lcg(99, -1, 1);
 
 function check(tA: number, tB: number, M: number, N: number, K: number, alpha: number, beta: number, pad = 0) {
   // Leading dimensions with optional padding, as row-major BLAS sees them.

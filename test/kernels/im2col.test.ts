@@ -2,13 +2,7 @@
 // input views, and widths around the stride-2 shuffle path.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as fs from 'node:fs';
-
-const { instance } = await WebAssembly.instantiate(fs.readFileSync('build/torchwick.wasm'), {
-  env: { abort() { throw new Error('abort'); } },
-});
-const w = instance.exports as any;
-const f32 = (p: number, n: number) => new Float32Array(w.memory.buffer, p, n);
+import { w, f32 } from './wasm.js';
 
 test('im2col: cols[(c*kh + i)*kw + j][oh*OW + ow] = x[c, oh*sh - ph + i*dh, ow*sw - pw + j*dw]', () => {
   const cases = [

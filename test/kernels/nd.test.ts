@@ -2,17 +2,10 @@
 // every element size), fills and casts, against JS index arithmetic.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as fs from 'node:fs';
 import * as K from '../../assembly/kernels/opcodes.js';
+import { w, f32, lcg } from './wasm.js';
 
-const { instance } = await WebAssembly.instantiate(fs.readFileSync('build/torchwick.wasm'), {
-  env: { abort() { throw new Error('abort'); } },
-});
-const w = instance.exports as any;
-const f32 = (p: number, n: number) => new Float32Array(w.memory.buffer, p, n);
-
-let seed = 5;
-const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+const rand = lcg(5, -1, 1);
 
 function desc(shape: number[], ...strides: number[][]): number {
   const p = w.alloc(4 * (1 + shape.length * (1 + strides.length)));

@@ -3,17 +3,11 @@
 // per-row and per-element affine, the clamp (ReLU6) and NaN passing through it.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as fs from 'node:fs';
+import { w, f32, lcg } from './wasm.js';
 
-const { instance } = await WebAssembly.instantiate(fs.readFileSync('build/torchwick.wasm'), {
-  env: { abort() { throw new Error('abort'); } },
-});
-const w = instance.exports as any;
-const f32 = (p: number, n: number) => new Float32Array(w.memory.buffer, p, n);
 const f64 = (p: number, n: number) => new Float64Array(w.memory.buffer, p, n);
 
-let seed = 11;
-const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+const rand = lcg(11, -1, 1);
 const put = (a: ArrayLike<number>) => { const p = w.alloc(a.length * 4); f32(p, a.length).set(a); return p; };
 
 test('moments: mean and biased variance per row', () => {

@@ -2,27 +2,15 @@
 // and in-place calls. Tolerance: PyTorch's pointwise float32 one (rtol 1.3e-6, atol 1e-5).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as fs from 'node:fs';
 import * as K from '../../assembly/kernels/opcodes.js';
+import { w, f32, lcg, close } from './wasm.js';
 
-const { instance } = await WebAssembly.instantiate(fs.readFileSync('build/torchwick.wasm'), {
-  env: { abort() { throw new Error('abort'); } },
-});
-const w = instance.exports as any;
-const f32 = (p: number, n: number) => new Float32Array(w.memory.buffer, p, n);
 const fr = Math.fround;
 
-let seed = 7;
-const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+const rand = lcg(7);
 const SIZES = [0, 1, 3, 4, 5, 7, 8, 15, 16, 17, 31, 64, 1000, 1 + Math.floor(rand() * 3000)];
 const SPECIAL = [NaN, Infinity, -Infinity, 0, -0, 1e-45, -1e-45, 1e-40, -3e-39, 1.2e-38, 1, -1,
   0.5, -0.5, 2.5, -2.5, 1.5, 3, -3, 6, 88.7, 88.73, 89, -87.3, -103.9, -104, 100, -100, 1e30, -1e30];
-
-function close(got: number, want: number, rtol = 1.3e-6, atol = 1e-5): boolean {
-  if (Number.isNaN(want)) return Number.isNaN(got);
-  if (!Number.isFinite(want)) return got === want;
-  return Math.abs(got - want) <= atol + rtol * Math.abs(want);
-}
 
 function inputs(n: number, lo: number, hi: number): Float32Array {
   const x = new Float32Array(n);

@@ -2,26 +2,13 @@
 // over [outer, n, inner] layouts (rows and columns, tails), NaN/inf rows and a 1e6-element sum.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as fs from 'node:fs';
 import * as K from '../../assembly/kernels/opcodes.js';
+import { w, f32, lcg, close } from './wasm.js';
 
-const { instance } = await WebAssembly.instantiate(fs.readFileSync('build/torchwick.wasm'), {
-  env: { abort() { throw new Error('abort'); } },
-});
-const w = instance.exports as any;
-const f32 = (p: number, n: number) => new Float32Array(w.memory.buffer, p, n);
-
-let seed = 3;
-const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+const rand = lcg(3, -1, 1);
 const SHAPES: [number, number, number][] = [
   [1, 1, 1], [1, 5, 1], [2, 17, 1], [3, 64, 1], [1, 1000, 1], [2, 3, 4], [2, 7, 5], [3, 33, 9], [1, 300, 16], [2, 1, 3],
 ];
-
-function close(got: number, want: number, rtol: number, atol: number): boolean {
-  if (Number.isNaN(want)) return Number.isNaN(got);
-  if (!Number.isFinite(want)) return got === want;
-  return Math.abs(got - want) <= atol + rtol * Math.abs(want);
-}
 
 /** Runs a kernel on x [outer, n, inner] and compares y[o, j] with ref(column values). */
 function checkReduce(name: string, x: Float32Array, shape: [number, number, number], call: (px: number, py: number) => void,

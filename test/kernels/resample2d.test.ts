@@ -3,16 +3,9 @@
 // two-tap (bilinear) and four-tap tables with -1 (fill) indices.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as fs from 'node:fs';
+import { w, f32, lcg } from './wasm.js';
 
-const { instance } = await WebAssembly.instantiate(fs.readFileSync('build/torchwick.wasm'), {
-  env: { abort() { throw new Error('abort'); } },
-});
-const w = instance.exports as any;
-const f32 = (p: number, n: number) => new Float32Array(w.memory.buffer, p, n);
-
-let seed = 7;
-const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+const rand = lcg(7, -1, 1);
 
 function put(a: ArrayLike<number>, int: boolean): number {
   const p = w.alloc(a.length * 4);

@@ -5,6 +5,7 @@ import { Tensor } from '../../src/sdk/tensor.js';
 import { values } from '../../src/ops/exec.js';
 import { engine } from '../../src/engine/engine.js';
 import { ArgumentError, OpError, ShapeError } from '../../src/sdk/errors.js';
+import { close, throwsLike } from './helpers.js';
 
 const F = torch.nn.functional;
 torch.manual_seed(0);
@@ -57,21 +58,10 @@ function naiveConvTranspose(x: Tensor, w: Tensor, bias: Tensor | null, g: Geomet
   return { shape: [N, O, OH, OW], data };
 }
 
-function close(got: Tensor, want: { shape: number[]; data: number[] }, tol = 1e-4): void {
+/** Asserts the op's output has the definition's shape and values. */
+function matches(got: Tensor, want: { shape: number[]; data: number[] }, tol = 1e-4): void {
   assert.equal(got.shape, want.shape);
-  const g = values(got);
-  for (let i = 0; i < g.length; i++) assert.ok(Math.abs(g[i] - want.data[i]) <= tol * (1 + Math.abs(want.data[i])), `element ${i}: ${g[i]} vs ${want.data[i]}`);
-}
-
-function throwsLike(fn: () => unknown, cls: Function, text: string): void {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, cls);
-    assert.ok((e as Error).message.includes(text), `message was: ${(e as Error).message}`);
-    return;
-  }
-  assert.unreachable(`expected ${cls.name}: ${text}`);
+  close(values(got), want.data, tol);
 }
 
 test('conv2d matches the definition: stride, padding, dilation, groups, bias, 1x1', () => {
@@ -84,7 +74,7 @@ test('conv2d matches the definition: stride, padding, dilation, groups, bias, 1x
   for (const [xs, ws, g] of cases) {
     const x = torch.randn(xs), w = torch.randn(ws), b = torch.randn([ws[0]]);
     const out = torch.conv2d(x, w, b, g.stride ?? 1, g.pad ?? 0, g.dilation ?? 1, g.groups ?? 1);
-    close(out, naiveConv(x, w, b, g));
+    matches(out, naiveConv(x, w, b, g));
   }
 });
 
@@ -92,7 +82,7 @@ test("padding='same' splits an even kernel's padding with the extra unit after; 
   const x = torch.randn([1, 2, 6, 5]), w = torch.randn([3, 2, 4, 2]);
   const same = F.conv2d(x, w, null, { padding: 'same', dilation: [1, 2] });
   assert.equal(same.shape, [1, 3, 6, 5]);
-  close(same, naiveConv(x, w, null, { pad: [1, 1], padAfter: [2, 1], dilation: [1, 2] }));
+  matches(same, naiveConv(x, w, null, { pad: [1, 1], padAfter: [2, 1], dilation: [1, 2] }));
   assert.equal(F.conv2d(x, w, null, 1, 'valid').shape, [1, 3, 3, 4]);
   throwsLike(() => F.conv2d(x, w, null, 2, 'same'), OpError, "padding='same' is not supported for strided convolutions");
 });
@@ -114,12 +104,12 @@ test('conv_transpose2d matches the definition (output_padding, groups, dilation)
   for (const [xs, ws, g] of cases) {
     const x = torch.randn(xs), w = torch.randn(ws), b = torch.randn([ws[1] * (g.groups ?? 1)]);
     const out = F.conv_transpose2d(x, w, b, { stride: g.stride, padding: g.pad, output_padding: g.outputPadding, groups: g.groups ?? 1, dilation: g.dilation ?? 1 });
-    close(out, naiveConvTranspose(x, w, b, g));
+    matches(out, naiveConvTranspose(x, w, b, g));
   }
   // The traced form: aten::_convolution with transposed=true.
   const x = torch.randn([1, 2, 4, 3]), w = torch.randn([2, 3, 3, 3]);
   const traced = torch._convolution(x, w, null, [2, 2], [1, 1], [1, 1], true, [1, 1], 1, false, false, true, true);
-  close(traced, naiveConvTranspose(x, w, null, { stride: [2, 2], pad: [1, 1], outputPadding: [1, 1] }));
+  matches(traced, naiveConvTranspose(x, w, null, { stride: [2, 2], pad: [1, 1], outputPadding: [1, 1] }));
 });
 
 test('convolution errors read like PyTorch', () => {

@@ -1,36 +1,20 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { torch } from '../../src/sdk/torch.js';
-import { Tensor, tidy } from '../../src/sdk/tensor.js';
+import { tidy } from '../../src/sdk/tensor.js';
 import { engine } from '../../src/engine/engine.js';
 import { DTypeError, OpError, ShapeError } from '../../src/sdk/errors.js';
-import { FUNCTIONAL } from '../../src/sdk/functions/shape.js';
+import { FUNCTIONAL } from '../../src/sdk/nn/functional/sparse.js';
+import { arange, nested, range, throwsLike } from './helpers.js';
 
-const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-const nested = (shape: number[], base = 0): any => {
-  if (shape.length === 0) return base;
-  const inner = shape.slice(1).reduce((a, b) => a * b, 1);
-  return range(shape[0]).map((i) => nested(shape.slice(1), base + i * inner));
-};
-const arange = (...shape: number[]): Tensor => torch.arange(shape.reduce((a, b) => a * b, 1)).reshape(shape);
 const long = (v: any) => torch.tensor(v);
-const throwsLike = (fn: () => unknown, cls: Function, msg: string) => {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, cls);
-    assert.ok((e as Error).message.includes(msg), `"${(e as Error).message}" should contain "${msg}"`);
-    return;
-  }
-  assert.unreachable(`expected ${cls.name}: ${msg}`);
-};
 
 test('gather picks along a dim and checks bounds', () => {
   const x = arange(3, 4).to('float32');
   const idx = [[0, 2, 1, 0], [2, 2, 0, 1]];
   const g = torch.gather(x, 0, long(idx));
   const ref = nested([3, 4]);
-  assert.equal(g.toArray(), idx.map((row, i) => row.map((v, j) => ref[v][j])));
+  assert.equal(g.toArray(), idx.map((row) => row.map((v, j) => ref[v][j])));
   assert.is(g.dtype, 'float32');
   assert.equal(x.gather(1, long([[3], [0], [1]])).toArray(), [[3], [4], [9]]);
   assert.equal(x.gather(1, long([[3], [0], [1]]).to('int32')).shape, [3, 1]);

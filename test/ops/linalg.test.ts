@@ -6,6 +6,7 @@ import { engine } from '../../src/engine/engine.js';
 import { gemmF32, gemmF32Reference } from '../../src/ops/linalg.js';
 import { values } from '../../src/ops/exec.js';
 import { DTypeError, ShapeError, OpError } from '../../src/sdk/errors.js';
+import { close, throwsLike } from './helpers.js';
 
 torch.manual_seed(0);
 
@@ -37,21 +38,8 @@ function naive(a: Tensor, b: Tensor): number[] {
   return res;
 }
 
-function close(got: number[], want: number[], tol = 1e-4): void {
-  assert.is(got.length, want.length, 'length');
-  for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i] - want[i]) <= tol * (1 + Math.abs(want[i])), `element ${i}: ${got[i]} vs ${want[i]}`);
-}
-
-function throwsLike(fn: () => unknown, cls: Function, text: string): void {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, cls);
-    assert.ok((e as Error).message.includes(text), `message was: ${(e as Error).message}`);
-    return;
-  }
-  assert.unreachable(`expected ${cls.name}: ${text}`);
-}
+/** Products accumulate rounding: a looser default tolerance than the pointwise tests. */
+const closeMm = (got: number[], want: number[], tol = 1e-4) => close(got, want, tol);
 
 test('matmul covers dot, mv, vector-matrix, mm and broadcast batches', () => {
   const cases: [number[], number[], number[]][] = [
@@ -68,23 +56,23 @@ test('matmul covers dot, mv, vector-matrix, mm and broadcast batches', () => {
     const a = torch.randn(sa), b = torch.randn(sb);
     const out = torch.matmul(a, b);
     assert.equal(out.shape, so, `${sa} @ ${sb}`);
-    close(values(out), naive(a, b));
+    closeMm(values(out), naive(a, b));
   }
 });
 
 test('transposed and strided views give the same products as contiguous copies', () => {
   const a = torch.randn([7, 5]), b = torch.randn([6, 7]);
   const at = a.asStrided([5, 7], [1, 5]), bt = b.asStrided([7, 6], [1, 7]);
-  close(values(torch.mm(at, bt)), naive(at.contiguous(), bt.contiguous()));
+  closeMm(values(torch.mm(at, bt)), naive(at.contiguous(), bt.contiguous()));
   // A column-sliced view (row stride 10, column stride 2) needs a copy: the result must not change.
   const wide = torch.randn([4, 10]);
   const cols = wide.asStrided([4, 5], [10, 2]);
-  close(values(torch.mm(cols, torch.ones([5, 3]))), naive(cols.contiguous(), torch.ones([5, 3])));
+  closeMm(values(torch.mm(cols, torch.ones([5, 3]))), naive(cols.contiguous(), torch.ones([5, 3])));
   // A permuted batch (dims that don't merge into rows) and a contiguous one (folded into one GEMM).
   const x = torch.randn([2, 3, 4]), w = torch.randn([4, 5]);
   const xp = x.asStrided([3, 2, 4], [4, 12, 1]);
-  close(values(torch.matmul(xp, w)), naive(xp, w));
-  close(values(torch.matmul(x, w)), naive(x, w));
+  closeMm(values(torch.matmul(xp, w)), naive(xp, w));
+  closeMm(values(torch.matmul(x, w)), naive(x, w));
 });
 
 test('the wasm f32_gemm and its reference twin agree on edge tiles and transposes', () => {
@@ -96,7 +84,7 @@ test('the wasm f32_gemm and its reference twin agree on edge tiles and transpose
       const lda = ta ? M : K, ldb = tb ? K : N;
       gemmF32(ta, tb, M, N, K, 0.5, a.ptr, lda, b.ptr, ldb, 2, c1.ptr, N);
       gemmF32Reference(ta, tb, M, N, K, 0.5, a.ptr, lda, b.ptr, ldb, 2, c2.ptr, N);
-      close(values(c1), values(c2));
+      closeMm(values(c1), values(c2));
     }
   }
   assert.ok(typeof e.k.f32_gemm === 'function');
@@ -106,30 +94,30 @@ test('addmm applies beta and alpha, and beta=0 ignores NaN in self', () => {
   const s = torch.randn([2, 4]), a = torch.randn([2, 3]), b = torch.randn([3, 4]);
   const out = torch.addmm(s, a, b, { beta: 0.2, alpha: 0.6 });
   const prod = naive(a, b), sv = values(s);
-  close(values(out), prod.map((p, i) => 0.2 * sv[i] + 0.6 * p));
+  closeMm(values(out), prod.map((p, i) => 0.2 * sv[i] + 0.6 * p));
   const nan = torch.full([4], NaN);
-  close(values(torch.addmm(nan, a, b, { beta: 0 })), prod);
+  closeMm(values(torch.addmm(nan, a, b, { beta: 0 })), prod);
   // self broadcasts (a bias row).
   const row = torch.randn([4]);
   const rv = values(row);
-  close(values(torch.addmm(row, a, b)), prod.map((p, i) => p + rv[i % 4]));
+  closeMm(values(torch.addmm(row, a, b)), prod.map((p, i) => p + rv[i % 4]));
 });
 
 test('bmm, baddbmm, mv, dot and linear', () => {
   const a = torch.randn([3, 2, 4]), b = torch.randn([3, 4, 5]);
   assert.equal(torch.bmm(a, b).shape, [3, 2, 5]);
-  close(values(torch.bmm(a, b)), naive(a, b));
-  close(values(torch.baddbmm(torch.zeros([3, 2, 5]), a, b, { alpha: 2 })), naive(a, b).map((v) => 2 * v));
+  closeMm(values(torch.bmm(a, b)), naive(a, b));
+  closeMm(values(torch.baddbmm(torch.zeros([3, 2, 5]), a, b, { alpha: 2 })), naive(a, b).map((v) => 2 * v));
   const m = torch.randn([3, 4]), v = torch.randn([4]);
   assert.equal(torch.mv(m, v).shape, [3]);
-  close(values(torch.mv(m, v)), naive(m, v));
+  closeMm(values(torch.mv(m, v)), naive(m, v));
   assert.equal(torch.dot(v, v).shape, []);
-  close(values(torch.dot(v, v)), naive(v, v));
+  closeMm(values(torch.dot(v, v)), naive(v, v));
   const x = torch.randn([2, 3, 4]), w = torch.randn([5, 4]), bias = torch.randn([5]);
   const y = torch.linear(x, w, bias);
   assert.equal(y.shape, [2, 3, 5]);
   const bv = values(bias);
-  close(values(y), naive(x, w.asStrided([4, 5], [1, 4]).contiguous()).map((p, i) => p + bv[i % 5]));
+  closeMm(values(y), naive(x, w.asStrided([4, 5], [1, 4]).contiguous()).map((p, i) => p + bv[i % 5]));
   assert.equal(torch.linear(torch.randn([4]), w).shape, [5]);
   assert.equal(torch.linear(x, torch.randn([4])).shape, [2, 3]);
 });
@@ -141,7 +129,7 @@ test('integer and double products run the generic loop', () => {
   assert.equal(values(out), naive(a, b));
   const d = torch.randn([3, 3], { dtype: 'float64' });
   assert.is(torch.matmul(d, d).dtype, 'float64');
-  close(values(torch.matmul(d, d)), naive(d, d), 1e-12);
+  closeMm(values(torch.matmul(d, d)), naive(d, d), 1e-12);
 });
 
 test('empty inner dims give zeros; empty outer dims give empty results', () => {

@@ -3,25 +3,11 @@ import * as assert from 'uvu/assert';
 import { torch } from '../../src/sdk/torch.js';
 import { Tensor } from '../../src/sdk/tensor.js';
 import { OpError, ArgumentError } from '../../src/sdk/errors.js';
+import { throwsLike, close, f32 } from './helpers.js';
 
 const F = torch.nn.functional;
-const f32 = (v: any) => torch.tensor(v, 'float32') as Tensor;
 // [N=3, C=2, S=4] values with distinct per-channel statistics.
 const data = Array.from({ length: 3 }, (_, n) => Array.from({ length: 2 }, (_, c) => Array.from({ length: 4 }, (_, s) => Math.fround(Math.sin(n * 8 + c * 4 + s) * (c + 1) + c))));
-const close = (got: number[], want: number[], tol = 1e-5, msg = '') => {
-  assert.is(got.length, want.length, msg);
-  got.forEach((g, i) => assert.ok(Math.abs(g - want[i]) <= tol * (1 + Math.abs(want[i])), `${msg} [${i}]: ${g} vs ${want[i]}`));
-};
-const throwsMsg = (fn: () => unknown, re: RegExp) => {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, OpError);
-    assert.match((e as Error).message, re);
-    return;
-  }
-  assert.unreachable(`expected an error matching ${re}`);
-};
 const mean = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / xs.length;
 const sqDev = (xs: number[]) => xs.reduce((s, v) => s + (v - mean(xs)) ** 2, 0);
 const channel = (c: number) => data.flatMap((m) => m[c]);
@@ -77,13 +63,13 @@ test('layer_norm and group_norm agree with a JS computation over their groups', 
 
 test('PyTorch errors: feature counts, missing running stats, shapes, groups, one value per channel', () => {
   const x = f32(data);
-  throwsMsg(() => F.batch_norm(x, f32([0, 0, 0]), f32([1, 1])), /running_mean should contain 2 elements not 3/);
-  throwsMsg(() => F.batch_norm(x, null, null), /running_mean must be defined in evaluation mode/);
-  throwsMsg(() => F.instance_norm(x, { use_input_stats: false }), /Expected running_mean and running_var to be defined when use_input_stats is false/);
-  throwsMsg(() => F.layer_norm(x, [3]), /Given normalized_shape=\[3\], expected input with shape \[\*, 3\], but got input of size\[3, 2, 4\]/);
-  throwsMsg(() => F.layer_norm(x, [4], f32([1, 1])), /Expected weight to be of same shape as normalized_shape/);
-  throwsMsg(() => F.group_norm(x, 3), /Expected number of channels in input to be divisible by num_groups, but got input of shape \[3, 2, 4\] and num_groups=3/);
-  throwsMsg(() => F.batch_norm(f32([[1, 2]]), null, null, { training: true }), /Expected more than 1 value per channel when training, got input size torch.Size\(\[1, 2\]\)/);
+  throwsLike(() => F.batch_norm(x, f32([0, 0, 0]), f32([1, 1])), OpError, /running_mean should contain 2 elements not 3/);
+  throwsLike(() => F.batch_norm(x, null, null), OpError, /running_mean must be defined in evaluation mode/);
+  throwsLike(() => F.instance_norm(x, { use_input_stats: false }), OpError, /Expected running_mean and running_var to be defined when use_input_stats is false/);
+  throwsLike(() => F.layer_norm(x, [3]), OpError, /Given normalized_shape=\[3\], expected input with shape \[\*, 3\], but got input of size\[3, 2, 4\]/);
+  throwsLike(() => F.layer_norm(x, [4], f32([1, 1])), OpError, /Expected weight to be of same shape as normalized_shape/);
+  throwsLike(() => F.group_norm(x, 3), OpError, /Expected number of channels in input to be divisible by num_groups, but got input of shape \[3, 2, 4\] and num_groups=3/);
+  throwsLike(() => F.batch_norm(f32([[1, 2]]), null, null, { training: true }), OpError, /Expected more than 1 value per channel when training, got input size torch.Size\(\[1, 2\]\)/);
 });
 
 test('F functions bind Python-style: unknown keywords and missing arguments are errors', () => {

@@ -5,11 +5,8 @@ import { Tensor } from '../../src/sdk/tensor.js';
 import { values } from '../../src/ops/exec.js';
 import { OpError } from '../../src/sdk/errors.js';
 import { Generator } from '../../src/sdk/random.js';
+import { close } from './helpers.js';
 
-const close = (got: number[], want: number[], tol = 1e-5) => {
-  assert.is(got.length, want.length);
-  got.forEach((g, i) => assert.ok(Math.abs(g - want[i]) <= tol * (1 + Math.abs(want[i])), `element ${i}: ${g} vs ${want[i]}`));
-};
 const g = new Generator(3);
 const rand = (shape: number[]) => torch.tensor(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => g.uniform()), 'float32').reshape(shape) as Tensor;
 

@@ -4,21 +4,11 @@ import { torch } from '../../src/sdk/torch.js';
 import { Tensor } from '../../src/sdk/tensor.js';
 import { OpError } from '../../src/sdk/errors.js';
 import { callOp } from '../../src/ops/dispatch.js';
+import { throwsLike, f32 } from './helpers.js';
 
 const F = torch.nn.functional;
-const f32 = (v: any) => torch.tensor(v, 'float32') as Tensor;
 // [1, 1, 3, 4] with distinct values.
 const img = [[Array.from({ length: 3 }, (_, h) => Array.from({ length: 4 }, (_, w) => h * 10 + w))]];
-const throwsMsg = (fn: () => unknown, re: RegExp) => {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, OpError);
-    assert.match((e as Error).message, re);
-    return;
-  }
-  assert.unreachable(`expected an error matching ${re}`);
-};
 
 test('constant pad fills with value and crops with negative amounts', () => {
   const x = f32(img);
@@ -44,16 +34,17 @@ test('reflect, replicate and circular pads read the mirrored, clamped and wrappe
 });
 
 test("padding errors are PyTorch's", () => {
-  throwsMsg(
+  throwsLike(
     () => F.pad(f32([[[[1, 2], [3, 4]]]]), [2, 2, 0, 0], 'reflect'),
+    OpError,
     /Argument #4: Padding size should be less than the corresponding input dimension, but got: padding \(2, 2\) at dimension 3 of input \[1, 1, 2, 2\]/,
   );
-  throwsMsg(() => F.pad(f32(img), [1, 1, 3, 0], 'reflect'), /Argument #6: .* padding \(3, 0\) at dimension 2 of input \[1, 1, 3, 4\]/);
-  throwsMsg(() => F.pad(f32(img), [1, 1], 'reflect', 2), /Padding mode "reflect" doesn't take in value argument/);
-  throwsMsg(() => F.pad(f32(img), [1]), /Padding length must be divisible by 2/);
-  throwsMsg(() => F.pad(f32(img[0]), [5, 0], 'circular'), /Padding value causes wrapping around more than once/);
-  throwsMsg(() => F.pad(f32(img), [1, 1], 'replicate'), /Only 2D, 3D, 4D, 5D padding with non-constant padding are supported for now/);
-  throwsMsg(() => callOp('aten::constant_pad_nd', [f32(img), [-3, -2]]), /negative output size, which is invalid. Check dimension 3 of your input/);
+  throwsLike(() => F.pad(f32(img), [1, 1, 3, 0], 'reflect'), OpError, /Argument #6: .* padding \(3, 0\) at dimension 2 of input \[1, 1, 3, 4\]/);
+  throwsLike(() => F.pad(f32(img), [1, 1], 'reflect', 2), OpError, /Padding mode "reflect" doesn't take in value argument/);
+  throwsLike(() => F.pad(f32(img), [1]), OpError, /Padding length must be divisible by 2/);
+  throwsLike(() => F.pad(f32(img[0]), [5, 0], 'circular'), OpError, /Padding value causes wrapping around more than once/);
+  throwsLike(() => F.pad(f32(img), [1, 1], 'replicate'), OpError, /Only 2D, 3D, 4D, 5D padding with non-constant padding are supported for now/);
+  throwsLike(() => callOp('aten::constant_pad_nd', [f32(img), [-3, -2]]), OpError, /negative output size, which is invalid. Check dimension 3 of your input/);
 });
 
 test('nearest x2 repeats each pixel; align_corners linear keeps the end points', () => {
@@ -72,11 +63,11 @@ test('area mode is adaptive average pooling', () => {
 
 test("interpolate's argument errors", () => {
   const x = f32(img);
-  throwsMsg(() => F.interpolate(x, [2, 2], 2), /only one of size or scale_factor should be defined/);
-  throwsMsg(() => F.interpolate(x), /either size or scale_factor should be defined/);
-  throwsMsg(() => F.interpolate(x, { size: [2, 2], align_corners: true }), /align_corners option can only be set with the interpolating modes/);
-  throwsMsg(() => F.interpolate(f32(img[0]), { size: 2, mode: 'bilinear' }), /Got 3D input, but bilinear mode needs 4D input/);
-  throwsMsg(() => F.interpolate(x, { size: [2] }), /Input and output size must have the same number of spatial dimensions/);
+  throwsLike(() => F.interpolate(x, [2, 2], 2), OpError, /only one of size or scale_factor should be defined/);
+  throwsLike(() => F.interpolate(x), OpError, /either size or scale_factor should be defined/);
+  throwsLike(() => F.interpolate(x, { size: [2, 2], align_corners: true }), OpError, /align_corners option can only be set with the interpolating modes/);
+  throwsLike(() => F.interpolate(f32(img[0]), { size: 2, mode: 'bilinear' }), OpError, /Got 3D input, but bilinear mode needs 4D input/);
+  throwsLike(() => F.interpolate(x, { size: [2] }), OpError, /Input and output size must have the same number of spatial dimensions/);
 });
 
 test('pixel_unshuffle inverts pixel_shuffle; shuffle moves channels into blocks', () => {
@@ -87,7 +78,7 @@ test('pixel_unshuffle inverts pixel_shuffle; shuffle moves channels into blocks'
   const o = s.toArray()[0][0];
   assert.equal([o[0][0], o[0][1], o[1][0], o[1][1]], [0, 6, 12, 18]);
   assert.equal((F.pixel_unshuffle(s, 2) as Tensor).toArray(), x.toArray());
-  throwsMsg(() => F.pixel_shuffle(f32(img), 2), /divisible by the square of upscale_factor, but input.size\(-3\)=1 is not divisible by 4/);
+  throwsLike(() => F.pixel_shuffle(f32(img), 2), OpError, /divisible by the square of upscale_factor, but input.size\(-3\)=1 is not divisible by 4/);
 });
 
 test.run();

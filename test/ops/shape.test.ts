@@ -4,26 +4,9 @@ import { torch } from '../../src/sdk/torch.js';
 import { Tensor, tidy } from '../../src/sdk/tensor.js';
 import { engine } from '../../src/engine/engine.js';
 import { OpError, ShapeError } from '../../src/sdk/errors.js';
+import { arange, nested, range, throwsLike } from './helpers.js';
 
-const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-/** arange(prod(shape)) as nested JS arrays: the reference every shape op is checked against. */
-const nested = (shape: number[], base = 0): any => {
-  if (shape.length === 0) return base;
-  const inner = shape.slice(1).reduce((a, b) => a * b, 1);
-  return range(shape[0]).map((i) => nested(shape.slice(1), base + i * inner));
-};
-const arange = (...shape: number[]): Tensor => torch.arange(shape.reduce((a, b) => a * b, 1)).reshape(shape);
 const sameStorage = (a: Tensor, b: Tensor) => a.storage === b.storage;
-const throwsLike = (fn: () => unknown, cls: Function, msg: string) => {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, cls);
-    assert.ok((e as Error).message.includes(msg), `"${(e as Error).message}" should contain "${msg}"`);
-    return;
-  }
-  assert.unreachable(`expected ${cls.name}: ${msg}`);
-};
 
 test('view shares storage, infers -1, accepts varargs and lists', () => {
   const x = arange(2, 3, 4);

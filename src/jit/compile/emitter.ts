@@ -14,7 +14,10 @@ import type { ClassInfo } from '../module.js';
 import { typeFromExpr, dottedName } from './annotations.js';
 import { ScriptCompileError } from './errors.js';
 import { findOverload, insertDefault, materialize } from './schema-match.js';
-import { RETURN_VAR, Scope, assignedNames, lowerReturns, type Sugared } from './scope.js';
+import {
+  COND_VAR, EXIT_VARS, RETURNED_VAR, RETURN_VAR, Scope, assignedNames, containsLoopExit, containsReturn, structureExits,
+  type ExitStatus, type Sugared,
+} from './scope.js';
 import type { ScriptFunction } from './unit.js';
 import { RESOLVED_ROWS, UNRESOLVED, constTensorOf } from './resolved.js';
 
@@ -61,7 +64,9 @@ class Emitter {
       const v = this.g.addInput(p.name === 'self' ? 'self' : p.name, p.type);
       scope.vars.set(p.name, { kind: 'value', v });
     });
-    this.block(lowerReturns(this.fn.def.body), scope);
+    this.block(structureExits(this.fn.def.body), scope);
+    // Paths that did not return inside a loop fall off the end: they return None.
+    if (scope.exit === 'might') this.guard([{ kind: 'return', pos: this.fn.def.pos }], scope);
     let ret = scope.lookup(RETURN_VAR);
     const declared = sig.returns;
     if (!ret) ret = { kind: 'value', v: this.g.insertConstant(null) };
@@ -71,6 +76,7 @@ class Emitter {
       else this.fail(`function '${this.fn.name}' is declared to return ${typeToPython(declared)} but returns ${typeToPython(v.type)}`, this.fn.def.pos);
     }
     this.g.registerOutput(v);
+    settlePending(this.g.block, v.type);
     return this.g;
   }
 
@@ -110,6 +116,13 @@ class Emitter {
   private classOf(t: JitType): ClassInfo | null {
     if (t.kind !== 'Class') return null;
     return (t.cls as ClassInfo | undefined) ?? this.fn.unit.getClass(t.name);
+  }
+
+  /** The tuple type behind a tuple or a NamedTuple value, or null. */
+  private tupleOf(t: JitType): { kind: 'Tuple'; elems: JitType[] } | null {
+    if (t.kind === 'Tuple') return t;
+    const cls = this.classOf(t);
+    return cls?.base === 'NamedTuple' ? cls.tupleType() as { kind: 'Tuple'; elems: JitType[] } : null;
   }
 
   private typeOf(e: A.Expr): JitType {
@@ -157,10 +170,11 @@ class Emitter {
   // ------------------------------------------------------------------ statements
 
   private block(stmts: readonly A.Stmt[], scope: Scope): void {
-    for (const s of stmts) {
-      if (scope.exits) break;
-      this.pos = s.pos;
-      this.stmt(s, scope);
+    for (let i = 0; i < stmts.length; i++) {
+      if (scope.left) return;
+      if (scope.exit === 'might') return this.guard(stmts.slice(i), scope);
+      this.pos = stmts[i].pos;
+      this.stmt(stmts[i], scope);
     }
   }
 
@@ -169,7 +183,7 @@ class Emitter {
       case 'expr':
         if (s.value.kind === 'str') return; // docstring
         this.expr(s.value, scope);
-        if (s.value.kind === 'call' && dottedName(s.value.func) === 'ops.prim.RaiseException') scope.exits = true;
+        if (s.value.kind === 'call' && dottedName(s.value.func) === 'ops.prim.RaiseException') scope.exit = 'throws';
         return;
       case 'assign': {
         if (s.targets.length === 1 && this.assignTuple(s.targets[0], s.value, scope)) return;
@@ -188,22 +202,16 @@ class Emitter {
       case 'if': return this.ifStmt(s, scope);
       case 'for': return this.forStmt(s, scope);
       case 'while': return this.whileStmt(s, scope);
-      case 'return': {
-        if (scope.inLoop) this.fail('return inside a loop is not supported');
-        const v = s.value ? this.value(s.value, scope) : this.const(null);
-        scope.vars.set(RETURN_VAR, { kind: 'value', v });
-        scope.exits = true;
-        return;
-      }
+      case 'return': return this.returnStmt(s, scope);
       case 'raise': {
         const msg = s.exc ? this.raiseMessage(s.exc, scope) : [this.const('Exception'), this.const(null)];
         this.node('prim::RaiseException', msg, 0);
-        scope.exits = true;
+        scope.exit = 'throws';
         return;
       }
       case 'assert': return this.assertStmt(s, scope);
       case 'pass': case 'import': return;
-      case 'break': case 'continue': return this.fail(`'${s.kind}' is not supported yet`);
+      case 'break': case 'continue': return this.loopExit(s, scope);
       case 'del': return this.delStmt(s, scope);
       default: return this.fail(`unsupported statement '${s.kind}'`);
     }
@@ -275,7 +283,7 @@ class Emitter {
   }
 
   private unpack(v: Value, n: number): Value[] {
-    const t = v.type;
+    const t = this.tupleOf(v.type) ?? v.type;
     if (t.kind === 'Tuple') {
       if (t.elems.length !== n) this.fail(`cannot unpack a tuple of ${t.elems.length} values into ${n} targets`);
       const u = this.node('prim::TupleUnpack', [v], n);
@@ -329,43 +337,98 @@ class Emitter {
     this.emitIf(c, scope, (sc) => this.block(s.body, sc), (sc) => this.block(s.orelse, sc));
   }
 
-  /** prim::If with an output for every variable a branch assigns that is defined after it. */
+  /**
+   * prim::If with an output for every variable a branch assigns that is defined after it, and,
+   * when only some paths exit, first an output saying whether this path did (the exit flag).
+   */
   private emitIf(c: Cond, scope: Scope, thenFn: (s: Scope) => void, elseFn: (s: Scope) => void): void {
     const n = this.node('prim::If', [c.v!], 0);
     const branches = [thenFn, elseFn].map((fn, i) => {
       const b = n.addBlock();
-      const sc = new Scope(scope, scope.inLoop);
+      const sc = new Scope(scope);
       this.g.withInsertPoint(b, () => {
         this.refine(sc, i === 0 ? c.onTrue : c.onFalse);
         fn(sc);
       });
       return { b, sc };
     });
-    const names = new Set([...branches[0].sc.vars.keys(), ...branches[1].sc.vars.keys()]);
     const [t, f] = branches;
+    const exit = mergeExits(t.sc.exit, f.sc.exit);
+    if (exit === 'might') {
+      const flag = this.ifOutput(n, branches, BoolT, (br) => {
+        if (br.sc.exit === 'might') return br.sc.exitFlag!;
+        return br.sc.exit === 'throws' ? null : this.const(br.sc.exit === 'will');
+      });
+      scope.exitFlag = flag;
+    }
+    scope.exit = exit;
+    const names = new Set([...t.sc.vars.keys(), ...f.sc.vars.keys()]);
     for (const name of names) {
-      const get = (br: typeof t) => (br.sc.exits && !br.sc.vars.has(name) ? null : br.sc.lookup(name));
+      const isExitVar = EXIT_VARS.has(name);
+      // A path that raised, or returned outside a loop, needs no value (only the return value).
+      const get = (br: typeof t): Sugared | null | undefined => {
+        if (br.sc.exit === 'throws') return null;
+        if (br.sc.left && !scope.loop && !isExitVar && !br.sc.vars.has(name)) return null;
+        return br.sc.lookup(name) ?? (isExitVar || br.sc.left ? null : undefined);
+      };
       const tv = get(t), fv = get(f);
-      if (t.sc.exits && f.sc.exits && name !== RETURN_VAR) continue;
-      if ((tv === undefined || fv === undefined) && name !== RETURN_VAR) continue;
+      if (tv === undefined || fv === undefined || (!tv && !fv)) continue;
       if ((tv && tv.kind !== 'value') || (fv && fv.kind !== 'value')) {
         if (tv && fv && tv.kind === fv.kind) scope.vars.set(name, tv);
         continue;
       }
-      const vt = tv ? tv.v : undefined, vf = fv ? fv.v : undefined;
-      const type = vt && vf ? unify(vt.type, vf.type) : (vt ?? vf)?.type ?? NoneT;
-      if (!type) this.fail(`variable '${name}' is ${typeToPython(vt!.type)} in the true branch and ${typeToPython(vf!.type)} in the false branch`, c.v!.node().sourceRange ? this.pos : this.pos);
-      for (const [br, v] of [[t, vt], [f, vf]] as const) {
-        this.g.withInsertPoint(br.b, () => {
-          const out = v ?? (name === RETURN_VAR && !br.sc.exits ? this.const(null) : this.node('prim::Uninitialized', [], 1).output().setType(type));
-          br.b.registerOutput(out);
-        });
-      }
-      const out = n.addOutput(type);
-      if (name !== RETURN_VAR) out.setDebugName(name);
+      const vt = tv ? tv.v : null, vf = fv ? fv.v : null;
+      const type = mergeTypes(vt, vf);
+      if (!type) this.fail(`variable '${name}' is ${typeToPython(vt!.type)} in the true branch and ${typeToPython(vf!.type)} in the false branch`);
+      const out = this.ifOutput(n, branches, type!, (br) => (br === t ? vt : vf));
+      if (!isExitVar) out.setDebugName(name);
       scope.vars.set(name, { kind: 'value', v: out });
     }
-    if (t.sc.exits && f.sc.exits) scope.exits = true;
+  }
+
+  /** Adds an output to `n`, yielding `value(branch)` from each branch (Uninitialized for null). */
+  private ifOutput<B extends { b: Block }>(n: Node, branches: B[], type: JitType, value: (br: B) => Value | null): Value {
+    for (const br of branches) {
+      this.g.withInsertPoint(br.b, () => br.b.registerOutput(value(br) ?? this.uninitialized(type)));
+    }
+    return n.addOutput(type);
+  }
+
+  private uninitialized(type: JitType): Value {
+    return this.node('prim::Uninitialized', [], 1).output().setType(type);
+  }
+
+  /**
+   * Guards `rest` after a statement that exits on some paths (PyTorch's guardBlockNodes):
+   * `prim::If(exited)` whose true block passes the exit on and whose false block runs `rest`.
+   */
+  private guard(rest: readonly A.Stmt[], scope: Scope): void {
+    const flag = scope.exitFlag!;
+    scope.exit = 'wont';
+    scope.exitFlag = null;
+    const none = new Map<string, JitType>();
+    this.emitIf({ v: flag, onTrue: none, onFalse: none }, scope, (sc) => { sc.exit = 'will'; }, (sc) => this.block(rest, sc));
+  }
+
+  private returnStmt(s: A.Return, scope: Scope): void {
+    let v = s.value ? this.value(s.value, scope) : this.const(null);
+    const declared = this.fn.signature().returns;
+    if (scope.loop) {
+      // Leaves every enclosing loop: the loops carry the value and a flag out (PyTorch's transformLoop).
+      if (declared?.kind === 'float' && v.type.kind === 'int') v = this.op('aten::Float', [v]);
+      scope.vars.set(RETURNED_VAR, { kind: 'value', v: this.const(true) });
+      scope.vars.set(COND_VAR, { kind: 'value', v: this.const(false) });
+    }
+    scope.vars.set(RETURN_VAR, { kind: 'value', v });
+    scope.exit = 'will';
+  }
+
+  /** `break` makes the loop's next condition False; `continue` computes it now. */
+  private loopExit(s: A.Break | A.Continue, scope: Scope): void {
+    if (!scope.loop) this.fail(`'${s.kind}' outside a loop`, s.pos);
+    const next = s.kind === 'break' ? this.const(false) : scope.loop!.nextCond(scope);
+    scope.vars.set(COND_VAR, { kind: 'value', v: next });
+    scope.exit = 'will';
   }
 
   private refine(sc: Scope, refinements: Map<string, JitType>): void {
@@ -379,25 +442,34 @@ class Emitter {
 
   /**
    * prim::Loop(trip, cond, carried...): `bindTargets` binds the loop variables from the counter
-   * inside the body; `nextCond` (for `while`) computes the condition at the end of the body.
+   * inside the body; `nextCond` computes the condition for the next iteration (True for `for`).
+   * The body ends in an implicit `continue`, so every path through it sets the condition it
+   * yields; a `return` inside leaves through the condition too, and the loop carries the return
+   * value and a "returned" flag out, which the code after the loop is guarded by.
    */
   private emitLoop(trip: Value, cond: Value, body: readonly A.Stmt[], scope: Scope,
-    bindTargets: (sc: Scope, i: Value) => void, nextCond?: (sc: Scope) => Value, extraAssigned: string[] = []): void {
+    bindTargets: (sc: Scope, i: Value) => void, nextCond: (sc: Scope) => Value, extraAssigned: string[] = []): void {
+    const returns = containsReturn(body);
+    if (returns) {
+      if (!scope.lookup(RETURNED_VAR)) scope.vars.set(RETURNED_VAR, { kind: 'value', v: this.const(false) });
+      if (!scope.lookup(RETURN_VAR)) scope.vars.set(RETURN_VAR, { kind: 'value', v: this.uninitialized(this.fn.signature().returns ?? PENDING) });
+      extraAssigned = [...extraAssigned, RETURNED_VAR, RETURN_VAR];
+    }
     const carried = [...assignedNames(body, new Set(extraAssigned))].filter((name) => scope.lookup(name)?.kind === 'value');
     const init = carried.map((name) => (scope.lookup(name) as { v: Value }).v);
     const n = this.node('prim::Loop', [trip, cond, ...init], 0);
     const b = n.addBlock();
-    const sc = new Scope(scope, true);
+    const sc = new Scope(scope, { nextCond });
     const counter = b.addInput('', IntT);
     carried.forEach((name, i) => {
-      const v = b.addInput(name, init[i].type);
+      const v = b.addInput(EXIT_VARS.has(name) ? '' : name, init[i].type);
       sc.vars.set(name, { kind: 'value', v });
     });
     this.g.withInsertPoint(b, () => {
       bindTargets(sc, counter);
-      this.block(body, sc);
-      if (sc.exits) this.fail('a loop body that always raises or returns is not supported');
-      b.registerOutput(nextCond ? nextCond(sc) : this.const(true));
+      this.block(structureExits([...body, { kind: 'continue', pos: this.pos }]), sc);
+      const next = sc.lookup(COND_VAR);
+      b.registerOutput(sc.exit === 'throws' || !next ? this.const(true) : this.asValue(next));
       carried.forEach((name, i) => {
         const v = this.asValue(sc.lookup(name)!);
         if (!isSubtypeOf(v.type, init[i].type)) {
@@ -407,9 +479,16 @@ class Emitter {
       });
     });
     carried.forEach((name, i) => {
-      const out = n.addOutput(init[i].type).setDebugName(name);
+      const out = n.addOutput(init[i].type);
+      if (!EXIT_VARS.has(name)) out.setDebugName(name);
       scope.vars.set(name, { kind: 'value', v: out });
     });
+    if (returns) {
+      scope.exit = 'might';
+      scope.exitFlag = this.asValue(scope.lookup(RETURNED_VAR)!);
+      // Inside an outer loop the return leaves that loop too.
+      if (scope.loop) scope.vars.set(COND_VAR, { kind: 'value', v: this.const(false) });
+    }
   }
 
   private whileStmt(s: A.While, scope: Scope): void {
@@ -427,6 +506,7 @@ class Emitter {
     const targetNames = [...assignedNames([{ kind: 'assign', targets: [s.target], value: it, pos: s.pos }])];
     const bind = (sc: Scope, v: Sugared) => this.assign(s.target, v, sc);
     const fnName = it.kind === 'call' && it.func.kind === 'name' && !scope.lookup(it.func.id) ? it.func.id : '';
+    const always = () => this.const(true);
     if (fnName === 'range') {
       const args = (it as A.Call).args.map((a) => this.value(a, scope));
       if (args.length < 1 || args.length > 3) this.fail(`range expected 1 to 3 arguments, got ${args.length}`, it.pos);
@@ -434,13 +514,13 @@ class Emitter {
         this.emitLoop(args[0], this.const(true), s.body, scope, (sc, i) => {
           if (s.target.kind === 'name' && !i.hasDebugName()) i.setDebugName(s.target.id);
           bind(sc, { kind: 'value', v: i });
-        }, undefined, targetNames);
+        }, always, targetNames);
         return;
       }
       const [start, end] = args;
       const step = args[2] ?? this.const(1);
       const trip = this.op('aten::__range_length', [start, end, step]);
-      this.emitLoop(trip, this.const(true), s.body, scope, (sc, i) => bind(sc, { kind: 'value', v: this.op('aten::__derive_index', [i, start, step]) }), undefined, targetNames);
+      this.emitLoop(trip, this.const(true), s.body, scope, (sc, i) => bind(sc, { kind: 'value', v: this.op('aten::__derive_index', [i, start, step]) }), always, targetNames);
       return;
     }
     if (fnName === 'enumerate' || fnName === 'zip') {
@@ -457,22 +537,24 @@ class Emitter {
         } else {
           bind(sc, { kind: 'value', v: this.node('prim::TupleConstruct', tuple).output().setType(tupleType(tuple.map((x) => x.type))) });
         }
-      }, undefined, targetNames);
+      }, always, targetNames);
       return;
     }
     const seq = this.value(it, scope);
-    if (seq.type.kind === 'Tuple') {
-      // Tuples are heterogeneous: the loop is unrolled, as PyTorch does.
-      const elems = this.unpack(seq, seq.type.elems.length);
+    const tuple = this.tupleOf(seq.type);
+    if (tuple) {
+      // Tuples are heterogeneous: the loop is unrolled, as PyTorch does (and, as there, without break/continue).
+      if (containsLoopExit(s.body)) this.fail('break and continue are not supported in a loop over a tuple (it is unrolled)');
+      const elems = this.unpack(seq, tuple.elems.length);
       for (const e of elems) {
         bind(scope, { kind: 'value', v: e });
-        this.block(s.body, scope);
+        this.block(structureExits(s.body), scope);
       }
       return;
     }
     const items = seq.type.kind === 'Dict' ? this.op('aten::keys', [seq]) : seq;
     const trip = this.op('aten::len', [items]);
-    this.emitLoop(trip, this.const(true), s.body, scope, (sc, i) => bind(sc, { kind: 'value', v: this.elementAt(items, i) }), undefined, targetNames);
+    this.emitLoop(trip, this.const(true), s.body, scope, (sc, i) => bind(sc, { kind: 'value', v: this.elementAt(items, i) }), always, targetNames);
   }
 
   private elementAt(seq: Value, i: Value): Value {
@@ -542,7 +624,7 @@ class Emitter {
     let b: Cond | null = null;
     const [tb, fb] = [n.addBlock(), n.addBlock()];
     this.g.withInsertPoint(isAnd ? tb : fb, () => {
-      const sc = new Scope(scope, scope.inLoop);
+      const sc = new Scope(scope);
       this.refine(sc, isAnd ? a.onTrue : a.onFalse);
       b = withRefined(sc);
       (isAnd ? tb : fb).registerOutput(b.v ?? this.const(b.static!));
@@ -689,9 +771,6 @@ class Emitter {
         case 'T': return val(this.op('aten::numpy_T', [v]));
       }
     }
-    if (t.kind === 'Tuple' && this.fn.unit) {
-      // Named tuples carry field names on their class; plain tuples have none.
-    }
     return { kind: 'builtin', op: `aten::${attr}`, self: v };
   }
 
@@ -797,7 +876,8 @@ class Emitter {
   private construct(cls: ClassInfo, args: Value[], kwargs: Map<string, Value>): Value {
     if (cls.base === 'NamedTuple') {
       const vs = cls.fields.map((f, i) => args[i] ?? kwargs.get(f) ?? this.fail(`${cls.name}() is missing field '${f}'`));
-      return this.node('prim::TupleConstruct', vs).output().setType(cls.tupleType());
+      // The value is a tuple typed by its class, which names its fields (PyTorch's named TupleType).
+      return this.node('prim::TupleConstruct', vs).output().setType(cls.type);
     }
     const obj = this.node('prim::CreateObject', []).output().setType(cls.type);
     const init = cls.method('__init__');
@@ -889,7 +969,7 @@ class Emitter {
     const list = this.node('prim::ListConstruct', []).output().setType(listType(AnyT));
     let elem: JitType = AnyT;
     const acc = '$listcomp';
-    const inner = new Scope(scope, scope.inLoop);
+    const inner = new Scope(scope);
     inner.vars.set(acc, { kind: 'value', v: list });
     // The body appends to the list, which is mutated in place (not loop-carried).
     const body: A.Stmt[] = [{ kind: 'expr', value: { kind: 'call', func: { kind: 'name', id: '$append', pos: e.pos }, args: [e.elt], keywords: [], pos: e.pos }, pos: e.pos }];
@@ -961,7 +1041,7 @@ class Emitter {
     const c = this.cond(e.test, scope);
     if (c.static !== undefined) return this.value(c.static ? e.body : e.orelse, scope);
     const tmp = '$ifexp';
-    const sc = new Scope(scope, scope.inLoop);
+    const sc = new Scope(scope);
     this.emitIf(c, sc, (s) => s.vars.set(tmp, { kind: 'value', v: this.value(e.body, s) }), (s) => s.vars.set(tmp, { kind: 'value', v: this.value(e.orelse, s) }));
     const out = sc.vars.get(tmp);
     if (!out) this.fail('the branches of a conditional expression have different types', e.pos);
@@ -976,10 +1056,11 @@ class Emitter {
     if (t.kind === 'Tensor') return this.tensorIndex(base, e.indices, scope);
     if (e.indices.length !== 1) this.fail(`a ${typeToPython(t)} takes one index`, e.pos);
     const idx = e.indices[0];
-    if (t.kind === 'Tuple') {
+    const tuple = this.tupleOf(t);
+    if (tuple) {
       if (idx.kind === 'slice') {
         const k = (x?: A.Expr) => (x ? Number(constantValue(this.value(x, scope))) : undefined);
-        const items = t.elems.map((_, i) => i).slice(k(idx.lower), k(idx.upper));
+        const items = tuple.elems.map((_, i) => i).slice(k(idx.lower), k(idx.upper));
         const vs = items.map((i) => this.tupleIndex(base, i));
         return this.node('prim::TupleConstruct', vs).output().setType(tupleType(vs.map((v) => v.type)));
       }
@@ -987,7 +1068,7 @@ class Emitter {
       const k = constantValue(iv);
       if (typeof k === 'number' || typeof k === 'bigint') return this.tupleIndex(base, Number(k));
       const n = this.node('prim::TupleIndex', [base, iv]);
-      return n.output().setType(t.elems.reduce((a: JitType | null, b) => a && unify(a, b), t.elems[0]) ?? AnyT);
+      return n.output().setType(tuple.elems.reduce((a: JitType | null, b) => a && unify(a, b), tuple.elems[0]) ?? AnyT);
     }
     if (idx.kind === 'slice') {
       const bound = (x?: A.Expr) => (x ? this.value(x, scope) : this.const(null, optionalType(IntT)));
@@ -997,7 +1078,7 @@ class Emitter {
   }
 
   private tupleIndex(tuple: Value, i: number): Value {
-    const t = tuple.type as { kind: 'Tuple'; elems: JitType[] };
+    const t = this.tupleOf(tuple.type)!;
     const k = i < 0 ? i + t.elems.length : i;
     if (k < 0 || k >= t.elems.length) this.fail(`tuple index ${i} out of range`);
     const n = this.node('prim::TupleIndex', [tuple, this.const(k)]);
@@ -1053,6 +1134,32 @@ class Emitter {
       out = this.op('aten::index', [out, list]);
     }
     return out;
+  }
+}
+
+/** The type of a loop-carried return value before the body's return statements are seen. */
+const PENDING: JitType = { kind: 'Any' };
+
+/** How an `if` ends given how its branches end (PyTorch's calcIfExitStatus). */
+function mergeExits(a: ExitStatus, b: ExitStatus): ExitStatus {
+  if (a === 'throws') return b;
+  if (b === 'throws') return a;
+  return a === b ? a : 'might';
+}
+
+/** The type of an If output from its branch values (null: that branch yields Uninitialized). */
+function mergeTypes(a: Value | null, b: Value | null): JitType | null {
+  if (!a || a.type === PENDING) return b ? b.type : a!.type;
+  if (!b || b.type === PENDING) return a.type;
+  return unify(a.type, b.type);
+}
+
+/** Gives values still typed PENDING the function's return type, once it is known. */
+function settlePending(b: Block, type: JitType): void {
+  for (const v of b.inputs) if (v.type === PENDING) v.setType(type);
+  for (const n of b.nodes()) {
+    for (const o of n.outputs) if (o.type === PENDING) o.setType(type);
+    n.blocks.forEach((x) => settlePending(x, type));
   }
 }
 

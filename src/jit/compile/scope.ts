@@ -21,15 +21,39 @@ export type Sugared =
 
 /** The function's return value travels through blocks as this variable. */
 export const RETURN_VAR = '$return';
+/** In a loop body: the loop's next condition, set by `break` (False) and `continue`. */
+export const COND_VAR = '$cond';
+/** Carried by loops whose body returns: whether the function returned inside the loop. */
+export const RETURNED_VAR = '$returned';
+/** Variables that carry an exit's values to its target (PyTorch's ExitPair::exitValues). */
+export const EXIT_VARS: ReadonlySet<string> = new Set([RETURN_VAR, COND_VAR, RETURNED_VAR]);
+
+/**
+ * How a block ends (PyTorch's exit_transforms.cpp ExitStatus): it never leaves early ('wont'),
+ * leaves on some paths ('might', with a bool saying which), always leaves by return, break or
+ * continue ('will') or always raises ('throws').
+ */
+export type ExitStatus = 'wont' | 'might' | 'will' | 'throws';
+
+/** The innermost loop: what `continue` sets as the next condition. */
+export interface LoopContext { nextCond: (sc: Scope) => Value }
 
 export class Scope {
   readonly vars = new Map<string, Sugared>();
   /** Names narrowed by an `is None` check on entry to this block (not assignments). */
   readonly refined = new Map<string, Value>();
-  /** Set once the block raised or returned: nothing after it runs. */
-  exits = false;
+  exit: ExitStatus = 'wont';
+  /** When `exit` is 'might': true on the paths that left. */
+  exitFlag: Value | null = null;
+  /** The loop whose body this block is in (exits of break/continue/return go there), or null. */
+  readonly loop: LoopContext | null;
 
-  constructor(readonly parent: Scope | null, readonly inLoop = false) {}
+  constructor(readonly parent: Scope | null, loop?: LoopContext | null) {
+    this.loop = loop === undefined ? parent?.loop ?? null : loop;
+  }
+
+  /** Nothing after this point runs. */
+  get left(): boolean { return this.exit === 'will' || this.exit === 'throws'; }
 
   lookup(name: string): Sugared | undefined {
     for (let s: Scope | null = this; s; s = s.parent) {
@@ -62,24 +86,27 @@ export function assignedNames(stmts: readonly Stmt[], out = new Set<string>()): 
   return out;
 }
 
-/** Whether every path through `stmts` ends in `return` or `raise`. */
+const EXITS = new Set(['return', 'raise', 'break', 'continue']);
+
+/** Whether every path through `stmts` ends in `return`, `raise`, `break` or `continue`. */
 export function alwaysExits(stmts: readonly Stmt[]): boolean {
   const last = stmts[stmts.length - 1];
   if (!last) return false;
-  if (last.kind === 'return' || last.kind === 'raise') return true;
+  if (EXITS.has(last.kind)) return true;
   return last.kind === 'if' && alwaysExits(last.body) && alwaysExits(last.orelse);
 }
 
 /**
- * Rewrites early returns out of `if` statements (PyTorch's exit transform, at the AST level):
- * the statements after an `if` whose branch always returns move into the other branch, so every
- * `return` ends a branch. Returns inside loops are left for the emitter to reject.
+ * Moves exits to the ends of statement lists (the AST half of PyTorch's exit transform): the
+ * statements after an `if` one of whose branches always returns, breaks or continues move into
+ * the other branch, so that the common `if c: break` needs no guard. Exits nested deeper (a
+ * return inside a loop) are guarded by the emitter with an exit flag, as PyTorch does.
  */
-export function lowerReturns(stmts: readonly Stmt[]): Stmt[] {
+export function structureExits(stmts: readonly Stmt[]): Stmt[] {
   const out: Stmt[] = [];
   for (let i = 0; i < stmts.length; i++) {
     const s = stmts[i];
-    if (s.kind === 'return' || s.kind === 'raise') {
+    if (EXITS.has(s.kind)) {
       out.push(s);
       break; // dead code after it
     }
@@ -89,21 +116,34 @@ export function lowerReturns(stmts: readonly Stmt[]): Stmt[] {
     }
     const rest = stmts.slice(i + 1);
     const bodyExits = alwaysExits(s.body), elseExits = alwaysExits(s.orelse);
-    if (rest.length && (bodyExits || elseExits) && containsReturn(s)) {
+    if (rest.length && (bodyExits || elseExits) && containsExit(s)) {
       out.push({
         ...s,
-        body: lowerReturns(bodyExits ? s.body : [...s.body, ...rest]),
-        orelse: lowerReturns(elseExits ? s.orelse : [...s.orelse, ...rest]),
+        body: structureExits(bodyExits ? s.body : [...s.body, ...rest]),
+        orelse: structureExits(elseExits ? s.orelse : [...s.orelse, ...rest]),
       });
       break;
     }
-    out.push({ ...s, body: lowerReturns(s.body), orelse: lowerReturns(s.orelse) });
+    out.push({ ...s, body: structureExits(s.body), orelse: structureExits(s.orelse) });
   }
   return out;
 }
 
-function containsReturn(s: Stmt): boolean {
-  if (s.kind === 'return') return true;
-  if (s.kind === 'if') return s.body.some(containsReturn) || s.orelse.some(containsReturn);
+/** A return, break or continue in `s` or the ifs inside it (not inside loops). */
+function containsExit(s: Stmt): boolean {
+  if (s.kind === 'return' || s.kind === 'break' || s.kind === 'continue') return true;
+  if (s.kind === 'if') return s.body.some(containsExit) || s.orelse.some(containsExit);
   return false;
+}
+
+/** A `return` anywhere in `stmts`, nested loops included. */
+export function containsReturn(stmts: readonly Stmt[]): boolean {
+  return stmts.some((s) => s.kind === 'return' || ((s.kind === 'if') && (containsReturn(s.body) || containsReturn(s.orelse)))
+    || ((s.kind === 'for' || s.kind === 'while' || s.kind === 'with') && containsReturn(s.body)));
+}
+
+/** A `break` or `continue` of this loop level in `stmts` (nested loops excluded). */
+export function containsLoopExit(stmts: readonly Stmt[]): boolean {
+  return stmts.some((s) => s.kind === 'break' || s.kind === 'continue'
+    || (s.kind === 'if' && (containsLoopExit(s.body) || containsLoopExit(s.orelse))) || (s.kind === 'with' && containsLoopExit(s.body)));
 }

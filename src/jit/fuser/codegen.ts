@@ -1,7 +1,8 @@
 // The code generator: a fused program plus its operands' layouts -> one WebAssembly function
-// `run(outer, inner, in0.., out0..)` over an [outer, inner] iteration space, a v128 loop per row.
-// The last vector of a row overlaps the one before it (rows of 4 or more), shorter rows go lane by
-// lane through v128 lane loads and stores: tails stay in SIMD. Transcendentals are inlined.
+// `run(outer, inner, in0.., out0..)` over an [outer, inner] iteration space, a v128 loop per row
+// unrolled by two (the second vector through the memory offsets). The last vector of a row
+// overlaps the one before it (rows of 4 or more), shorter rows go lane by lane through v128 lane
+// loads and stores: tails stay in SIMD. Transcendentals are inlined.
 import * as F from '../../../assembly/fused/fused-ops.js';
 import type { FType, Program } from './program.js';
 import { FnBuilder, OP, SIMD as S, moduleBytes } from './wasm-binary.js';
@@ -67,14 +68,14 @@ interface Ctx {
   inner: number;
 }
 
-/** Loads input k at its pointer: a whole vector, or `lanes` lanes (then `inner` < 4). */
-function loadInput(c: Ctx, k: number, partial: boolean): number {
+/** Loads input k at its pointer + `at` elements: a whole vector, or `inner` (< 4) lanes. */
+function loadInput(c: Ctx, k: number, partial: boolean, at: number): number {
   const { f } = c;
   const p = c.inLocal[k], ty = c.prog.inputs[k];
   if (!partial) {
     f.get(p);
-    if (ty === 'f32') f.simd(S.load, ...f.memarg(2));
-    else { f.simd(S.load32Zero, ...f.memarg(0)); bytesToMask(f); }
+    if (ty === 'f32') f.simd(S.load, ...f.memarg(2, 4 * at));
+    else { f.simd(S.load32Zero, ...f.memarg(0, at)); bytesToMask(f); }
   } else {
     const v = f.v128();
     f.get(f.constBits(0)).set(v);
@@ -93,7 +94,7 @@ function loadInput(c: Ctx, k: number, partial: boolean): number {
   return r;
 }
 
-function storeOutput(c: Ctx, j: number, val: number, partial: boolean): void {
+function storeOutput(c: Ctx, j: number, val: number, partial: boolean, at: number): void {
   const { f } = c;
   const q = c.outPtr[j], ty = c.prog.outputs[j].type;
   let v = val;
@@ -104,8 +105,8 @@ function storeOutput(c: Ctx, j: number, val: number, partial: boolean): void {
   }
   if (!partial) {
     f.get(q).get(v);
-    if (ty === 'f32') f.simd(S.store, ...f.memarg(2));
-    else f.simd(S.store32Lane, ...f.memarg(0), 0);
+    if (ty === 'f32') f.simd(S.store, ...f.memarg(2, 4 * at));
+    else f.simd(S.store32Lane, ...f.memarg(0, at), 0);
     return;
   }
   for (let l = 0; l < 4; l++) {
@@ -117,12 +118,12 @@ function storeOutput(c: Ctx, j: number, val: number, partial: boolean): void {
   }
 }
 
-/** One vector of the program at the current pointers. */
-function emitBody(c: Ctx, partial: boolean): void {
+/** One vector of the program at the current pointers + `at` elements. */
+function emitBody(c: Ctx, partial: boolean, at = 0): void {
   const regs: number[] = c.prog.inputs.map((_, k) =>
-    c.layouts[k] === F.LAYOUT_FULL || c.layouts[k] === F.LAYOUT_ROW ? loadInput(c, k, partial) : c.inLocal[k]);
+    c.layouts[k] === F.LAYOUT_FULL || c.layouts[k] === F.LAYOUT_ROW ? loadInput(c, k, partial, at) : c.inLocal[k]);
   for (const ins of c.prog.instrs) regs.push(emitInstr(c.f, ins.op, regs[ins.a], regs[ins.b], regs[ins.c], ins.imm));
-  c.prog.outputs.forEach((o, j) => storeOutput(c, j, regs[o.reg], partial));
+  c.prog.outputs.forEach((o, j) => storeOutput(c, j, regs[o.reg], partial, at));
 }
 
 /** Moves every vector pointer by the element count that `by` pushes (times its element size). */
@@ -176,13 +177,20 @@ export function generate(prog: Program, layouts: readonly Layout[]): Uint8Array 
   });
   prog.outputs.forEach((out, j) => ptrAt(param(nIn + j), out.type, row, c.outPtr[j]));
   f.i32Const(0).set(i);
-  // block $row { block $vec { loop { if i + 4 > inner: break; body; bump; i += 4 } } tail }
+  // block $row { block $pairs { loop { if i + 8 > inner: break; body x2; bump; i += 8 } }
+  //   if i + 4 <= inner { body; bump; i += 4 }; tail }
   f.op(OP.block, 0x40, OP.block, 0x40, OP.loop, 0x40);
-  f.get(i).i32Const(4).op(OP.i32Add).get(INNER).op(OP.i32GtS, OP.brIf, 1);
+  f.get(i).i32Const(8).op(OP.i32Add).get(INNER).op(OP.i32GtS, OP.brIf, 1);
+  emitBody(c, false, 0);
+  emitBody(c, false, 4);
+  bump(c, (g) => g.i32Const(8), 1);
+  f.get(i).i32Const(8).op(OP.i32Add).set(i);
+  f.op(OP.br, 0, OP.end, OP.end);
+  f.get(i).i32Const(4).op(OP.i32Add).get(INNER).op(OP.i32LeS, OP.if, 0x40);
   emitBody(c, false);
   bump(c, (g) => g.i32Const(4), 1);
   f.get(i).i32Const(4).op(OP.i32Add).set(i);
-  f.op(OP.br, 0, OP.end, OP.end);
+  f.op(OP.end);
   f.get(i).get(INNER).op(OP.i32GeS, OP.brIf, 0);
   f.get(INNER).i32Const(4).op(OP.i32GeS, OP.if, 0x40);
   // Step back so the last vector ends at the row's end: i + 4 - inner elements.

@@ -34,7 +34,7 @@ const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
 export const OP = {
   block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d,
   localGet: 0x20, localSet: 0x21, localTee: 0x22,
-  i32Load8u: 0x2d, i32Const: 0x41, i32GeS: 0x4e, i32GtS: 0x4a, i32LtS: 0x48,
+  i32Load8u: 0x2d, i32Const: 0x41, i32GeS: 0x4e, i32GtS: 0x4a, i32LtS: 0x48, i32LeS: 0x4c,
   i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32Shl: 0x74,
 } as const;
 export const SIMD = {

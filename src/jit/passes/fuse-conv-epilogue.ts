@@ -35,8 +35,15 @@ export function readsHold(reads: readonly FrozenRead[]): boolean {
  * a module it reaches is in training mode.
  */
 export function freezeModule(g: Graph, self: ScriptObject): FrozenRead[] | null {
-  const objects = new Map<Value, ScriptObject>([[g.inputs[0], self]]);
+  const objects = new Map<Value, ScriptObject>();
   const reads: FrozenRead[] = [];
+  // Each module's training flag is a read too: train() must bring the unfrozen graph back.
+  const known = (v: Value, obj: ScriptObject) => {
+    if (objects.has(v)) return;
+    objects.set(v, obj);
+    if (obj.attrs.has('training')) reads.push({ obj, name: 'training', value: obj.attrs.get('training'), version: 0 });
+  };
+  known(g.inputs[0], self);
   const visit = (b: Block): boolean => {
     for (const n of b.nodes()) {
       if (n.kind === 'prim::SetAttr') return false;
@@ -58,7 +65,7 @@ export function freezeModule(g: Graph, self: ScriptObject): FrozenRead[] | null 
       if (!obj.attrs.has(name)) continue;
       const value = obj.attrs.get(name);
       if (isObject(value)) {
-        objects.set(n.output(), value);
+        known(n.output(), value);
         continue;
       }
       const c = constantFor(g, n, value);

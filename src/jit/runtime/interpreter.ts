@@ -16,7 +16,7 @@ import { ScriptObject, createObject, literalValue, type ClassInfo } from '../mod
 import { findOverload } from '../compile/schema-match.js';
 import { RESOLVED_ROWS, UNRESOLVED, tensorOfConst } from '../compile/resolved.js';
 import type { CompilationUnit, ScriptFunction } from '../compile/unit.js';
-import { pyStr } from '../../ops/scalar.js';
+import { applyStaticTypes, floatToTensor, pyStr } from './static-types.js';
 import { ScriptRuntimeError } from './errors.js';
 import { liveness, type Liveness } from './liveness.js';
 import { runFusionGroup } from '../fuser/launch.js';
@@ -231,6 +231,7 @@ class Frame {
       }
       case 'prim::CallMethod': case 'prim::CallFunction': return this.call(n, ins());
       case 'prim::FusionGroup': return this.op(n, ins(), (args) => runFusionGroup(n, args));
+      case 'prim::NumToTensor': return this.op(n, ins(), floatToTensor(n) ?? undefined);
       case 'prim::TupleConstruct': case 'prim::ListConstruct': {
         const xs = ins();
         this.escape(xs);
@@ -265,7 +266,7 @@ class Frame {
         throw new ScriptRuntimeError(msg, cls ?? 'builtins.Exception', where(n));
       }
       case 'prim::Print': {
-        console.log(ins().map(pyStr).join(' '));
+        console.log(ins().map((x, i) => pyStr(x, n.inputs[i].type)).join(' '));
         return;
       }
       case 'prim::isinstance': {
@@ -331,6 +332,7 @@ class Frame {
   private op(n: Node, args: unknown[], run?: (args: unknown[]) => unknown): void {
     const row = run ? null : rowOf(n);
     if (row) for (const i of dtypeArgs(row)) if (typeof args[i] === 'number') args[i] = SCALAR_TYPE[args[i] as number] ?? args[i];
+    if (row) args = applyStaticTypes(n, row, args);
     const inputs = new Set<Tensor>();
     for (const a of args) containedTensors(a, (t) => inputs.add(t));
     if (row?.parsed.mutates) for (const a of args.slice(1)) this.escape(a);
@@ -365,7 +367,7 @@ function isInstance(x: unknown, t: JitType): boolean {
     case 'List': case 'Tuple': return Array.isArray(x) && (t.kind === 'Tuple' || t.elem.kind === 'Any' || x.every((y) => isInstance(y, t.elem)));
     case 'Dict': return x instanceof Map;
     case 'Optional': return x === null || isInstance(x, t.elem);
-    case 'Class': return x instanceof ScriptObject && x.cls.qualname === t.name;
+    case 'Class': return (x instanceof ScriptObject && x.cls.qualname === t.name) || (Array.isArray(x) && (t.cls as ClassInfo | undefined)?.base === 'NamedTuple');
     case 'Any': return true;
     default: return false;
   }

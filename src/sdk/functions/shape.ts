@@ -4,14 +4,7 @@
 import { callOp } from '../../ops/dispatch.js';
 import { OpError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
-import { isOptions } from '../args.js';
-
-type Options = Record<string, any>;
-
-/** Splits a trailing options object off `args`. */
-function splitOptions(args: any[]): [any[], Options | undefined] {
-  return isOptions(args[args.length - 1]) ? [args.slice(0, -1), args[args.length - 1]] : [args, undefined];
-}
+import { splitOptions } from '../args.js';
 
 /**
  * `op(self, int[] key)` called as f(self, [a, b]), f(self, a, b) or f(self, {key: [a, b]}), as
@@ -45,20 +38,3 @@ export const FUNCTIONS: Record<string, (...args: any[]) => any> = {
   flip: varargs('aten::flip', 'dims'),
   split,
 };
-
-/**
- * torch.nn.functional.embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
- * scale_grad_by_freq=False, sparse=False): note `input` (the indices) comes first.
- */
-function embedding(input: Tensor, weight: Tensor, ...rest: any[]): Tensor {
-  const [args, opts = {}] = splitOptions(rest);
-  const [paddingIdx = opts.padding_idx ?? null, maxNorm = opts.max_norm ?? null] = args;
-  if (maxNorm !== null) throw new OpError('torch.nn.functional.embedding', 'max_norm is not supported (it renormalises weight in place)');
-  const n = weight.shape[0];
-  if (paddingIdx !== null && (paddingIdx >= n || paddingIdx < -n)) throw new OpError('torch.nn.functional.embedding', 'Padding_idx must be within num_embeddings');
-  const pad = paddingIdx === null ? -1 : paddingIdx < 0 ? paddingIdx + n : paddingIdx;
-  return callOp('aten::embedding', [weight, input, pad, args[3] ?? opts.scale_grad_by_freq ?? false, args[4] ?? opts.sparse ?? false]);
-}
-
-/** torch.nn.functional entries of this group (to be spread into src/sdk/nn/functional/index.ts). */
-export const FUNCTIONAL: Record<string, (...args: any[]) => any> = { embedding };

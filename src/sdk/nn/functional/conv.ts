@@ -6,7 +6,7 @@ import { Tensor } from '../../tensor.js';
 import { pyfn, REQUIRED, type Param } from '../../args.js';
 
 /** `inplace=True`: the result written back into the input, which is returned. */
-export function intoInput(input: Tensor, out: Tensor): Tensor {
+function intoInput(input: Tensor, out: Tensor): Tensor {
   if (out === input) return input;
   copyInto(input, out);
   out.dispose();

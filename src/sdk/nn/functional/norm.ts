@@ -2,7 +2,7 @@
 // arguments in a trailing options object), with its Python-level checks, each ending in one
 // op-table call.
 import { callOp } from '../../../ops/dispatch.js';
-import { ArgumentError, OpError } from '../../errors.js';
+import { OpError } from '../../errors.js';
 import type { Tensor } from '../../tensor.js';
 import { pyfn } from '../../args.js';
 
