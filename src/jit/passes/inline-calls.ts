@@ -28,8 +28,9 @@ export function inlineCalls(g: Graph, resolve: CalleeResolver = methodCallee, al
       if (!callee || !allow()) continue;
       const body = callee.copy();
       inlineCalls(body, resolve, allow);
-      // CallFunction's first input is the function value itself, not an argument.
-      const args = n.kind === 'prim::CallFunction' ? n.inputs.slice(1) : n.inputs;
+      // PyTorch's CallFunction takes the function value as its first input; the TorchScript
+      // compiler's names the callee in a `name` attribute instead.
+      const args = n.kind === 'prim::CallFunction' && !n.hasAttr('name') ? n.inputs.slice(1) : n.inputs;
       const outs = g.inlineGraph(body, args, n);
       n.outputs.forEach((o, i) => o.replaceAllUsesWith(outs[i]));
       n.destroy();
