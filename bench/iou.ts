@@ -2,12 +2,16 @@
 // fused with a generated kernel, scripted + fused through the template VM, the hand-written
 // custom kernel (super_iou::iou_native), and the SIMD triad moving the same bytes (9 planes) as
 // the bandwidth bound. Each figure is min/median/max microseconds per call over batches after
-// warm-up, all in one run; the last line is one JSON object.
+// warm-up, all in one run; the last line is one JSON object. Every batch is timed twice: wall
+// clock, and this process's CPU time (user + system), which a shared machine's other load does
+// not inflate (it does count V8's helper threads, e.g. concurrent GC, so it can only flatter the
+// variants that make no garbage less); the ratios are printed for both.
 import { torch, jit, tidy, Tensor } from '../src/index.js';
 import { engine } from '../src/engine/engine.js';
 import { optimize } from '../src/jit/pipeline.js';
 
 type Stats = { min: number; median: number; max: number };
+type Timings = { wall: Stats; cpu: Stats };
 
 const SOURCE = `import math
 def ratio_iou(x1, y1, w1, h1, x2, y2, w2, h2):
@@ -33,11 +37,22 @@ function ratioIou(x1: Tensor, y1: Tensor, w1: Tensor, h1: Tensor, x2: Tensor, y2
   });
 }
 
+const stats = (xs: number[]): Stats => {
+  xs.sort((x, y) => x - y);
+  return { min: xs[0], median: xs[Math.floor(xs.length / 2)], max: xs[xs.length - 1] };
+};
+
+/** CPU microseconds this process has used (all its threads). */
+const cpuNow = (): number => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
+
 /**
  * Microseconds per call for each variant: batches sized to take >= `minMs`, then `runs` rounds
  * that time one batch of every variant in turn, so that a noisy machine slows all of them alike.
  */
-function measureAll(fns: Record<string, () => void>, runs: number, minMs: number): Record<string, Stats> {
+function measureAll(fns: Record<string, () => void>, runs: number, minMs: number): Record<string, Timings> {
   const batches: Record<string, number> = {};
   for (const [name, fn] of Object.entries(fns)) {
     for (let i = 0; i < 3; i++) fn();
@@ -50,22 +65,30 @@ function measureAll(fns: Record<string, () => void>, runs: number, minMs: number
     }
     batches[name] = batch;
   }
-  const us: Record<string, number[]> = Object.fromEntries(Object.keys(fns).map((k) => [k, []]));
+  const wall: Record<string, number[]> = Object.fromEntries(Object.keys(fns).map((k) => [k, []]));
+  const cpu: Record<string, number[]> = Object.fromEntries(Object.keys(fns).map((k) => [k, []]));
   for (let r = 0; r < runs; r++) {
     for (const [name, fn] of Object.entries(fns)) {
       const batch = batches[name];
-      const t0 = performance.now();
+      const c0 = cpuNow(), t0 = performance.now();
       for (let i = 0; i < batch; i++) fn();
-      us[name].push(((performance.now() - t0) * 1e3) / batch);
+      wall[name].push(((performance.now() - t0) * 1e3) / batch);
+      cpu[name].push((cpuNow() - c0) / batch);
     }
   }
-  return Object.fromEntries(Object.entries(us).map(([k, xs]) => {
-    xs.sort((x, y) => x - y);
-    return [k, { min: xs[0], median: xs[Math.floor(xs.length / 2)], max: xs[xs.length - 1] }];
-  }));
+  return Object.fromEntries(Object.keys(fns).map((k) => [k, { wall: stats(wall[k]), cpu: stats(cpu[k]) }]));
 }
 
 const fmt = (s: Stats) => `${s.median.toFixed(1)} us (${s.min.toFixed(1)}-${s.max.toFixed(1)})`;
+
+function loadAverage(): string {
+  const fs = (globalThis as any).process?.getBuiltinModule?.('node:fs');
+  try {
+    return fs ? fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ') : 'n/a';
+  } catch {
+    return 'n/a';
+  }
+}
 
 function maxAbsDiff(a: Tensor, b: Tensor): number {
   const x = a.dataSync(), y = b.dataSync();
@@ -81,7 +104,7 @@ export async function run(args: string[]): Promise<void> {
   const fused = jit.compile(SOURCE).ratio_iou;
   optimize(fused.ir);
   const groups = fused.ir.nodes().filter((n) => n.kind === 'prim::FusionGroup').length;
-  console.log(`scripted ratio_iou: ${groups} FusionGroup (JS-scripting not used: built with jit.compile from TorchScript source)`);
+  console.log(`scripted ratio_iou: ${groups} FusionGroup (JS-scripting not used: built with jit.compile from TorchScript source); load average ${loadAverage()}`);
   const k = engine().k;
   const cases: Record<string, Record<string, number>> = {};
   const shapes: [string, number[]][] = [['100x1000', [100, 1000]], ['1000x1000', [1000, 1000]], ['100', [100]]];
@@ -108,7 +131,7 @@ export async function run(args: string[]): Promise<void> {
       jit.setFuserMode(mode);
       (fused(...xs) as Tensor).dispose();
     };
-    const r: Record<string, Stats> = measureAll({
+    const r: Record<string, Timings> = measureAll({
       eager: call(ratioIou as any),
       fused: inMode('codegen'),
       template: inMode('template'),
@@ -117,11 +140,17 @@ export async function run(args: string[]): Promise<void> {
     }, runs, minMs);
     jit.setFuserMode('codegen');
     [ta, tb, tc, eager, ...xs].forEach((t) => t.dispose());
-    const med = (s: string) => r[s].median;
-    console.log(`${label}: eager ${fmt(r.eager)}, fused ${fmt(r.fused)}, template ${fmt(r.template)}, custom ${fmt(r.custom)}, triad ${fmt(r.triad)}`);
-    console.log(`  fused/custom ${(med('fused') / med('custom')).toFixed(2)}x, eager/fused ${(med('eager') / med('fused')).toFixed(1)}x, eager/template ${(med('eager') / med('template')).toFixed(1)}x, custom/triad ${(med('custom') / med('triad')).toFixed(2)}x, fused/triad ${(med('fused') / med('triad')).toFixed(2)}x; max |diff| vs eager: ${JSON.stringify(check)}`);
+    for (const clock of ['wall', 'cpu'] as const) {
+      const med = (s: string) => r[s][clock].median;
+      const f = (s: string) => fmt(r[s][clock]);
+      console.log(`${label} (${clock}): eager ${f('eager')}, fused ${f('fused')}, template ${f('template')}, custom ${f('custom')}, triad ${f('triad')}`);
+      console.log(`  fused/custom ${(med('fused') / med('custom')).toFixed(2)}x, eager/fused ${(med('eager') / med('fused')).toFixed(1)}x, eager/template ${(med('eager') / med('template')).toFixed(1)}x, custom/triad ${(med('custom') / med('triad')).toFixed(2)}x, fused/triad ${(med('fused') / med('triad')).toFixed(2)}x`);
+    }
+    console.log(`  max |diff| vs eager: ${JSON.stringify(check)}`);
+    const med = (s: string, clock: 'wall' | 'cpu') => r[s][clock].median;
     cases[label] = {
-      eager_us: med('eager'), fused_us: med('fused'), template_us: med('template'), custom_us: med('custom'), triad_us: med('triad'),
+      eager_us: med('eager', 'wall'), fused_us: med('fused', 'wall'), template_us: med('template', 'wall'), custom_us: med('custom', 'wall'), triad_us: med('triad', 'wall'),
+      eager_cpu_us: med('eager', 'cpu'), fused_cpu_us: med('fused', 'cpu'), template_cpu_us: med('template', 'cpu'), custom_cpu_us: med('custom', 'cpu'), triad_cpu_us: med('triad', 'cpu'),
     };
   }
   console.log(JSON.stringify({ suite: 'iou', cases }));

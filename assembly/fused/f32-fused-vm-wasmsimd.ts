@@ -1,8 +1,10 @@
 // The fuser's precompiled template: runs a fused pointwise program (ops from fused-ops.ts) tile
 // by tile, a tiny register VM over f32x4 tiles. It serves pages whose CSP forbids compiling
-// WebAssembly at run time and programs the code generator declines. Registers are SSA (input k is
-// register k, instruction i writes register nIn + i), so no op ever overwrites its own operand:
-// the last vector of a tile may overlap the one before it and is simply computed twice.
+// WebAssembly at run time and programs the code generator declines. Registers are tiles that the
+// caller allocates (src/jit/fuser/template.ts): input k is register k, and an instruction never
+// writes a register it reads, so the last vector of a tile may overlap the one before it and is
+// simply computed twice. Tiles are long (few dispatches per element) and the op loops handle four
+// vectors per iteration; registers are reused, so the tiles in use stay in L1.
 import {
   FOP_ADD, FOP_SUB, FOP_MUL, FOP_DIV, FOP_MAX, FOP_MIN, FOP_PMAX, FOP_PMIN, FOP_NEG, FOP_ABS,
   FOP_SQRT, FOP_EXP, FOP_LOG, FOP_SIGMOID, FOP_TANH, FOP_EXPM1, FOP_LOG1P, FOP_FLOOR, FOP_CEIL,
@@ -12,8 +14,8 @@ import {
 import { opOf } from '../kernels/op-type';
 import { vexp, vlog, vexpm1, vlog1p, vsigmoid, vtanh } from '../kernels/f32-vmath-wasmsimd';
 
-/** Elements per register tile. */
-const TILE: i32 = 128;
+/** Elements per register tile (src/jit/fuser/template.ts sizes the scratch for it). */
+const TILE: i32 = 512;
 const MAX_REGS: i32 = 256;
 /** Each register's current address (a tile in `regs`, or straight into an input or output). */
 const REG_PTR: usize = memory.data(MAX_REGS * 4, 16);
@@ -41,10 +43,12 @@ const REG_PTR: usize = memory.data(MAX_REGS * 4, 16);
   v128.store32_lane(p, n, 0);
 }
 
+// pmax(a, b) is a < b ? b : a, already NaN for a NaN a: only a NaN b needs the fix-up (as the
+// code generator's emitMaxMin).
 // @ts-ignore: decorator
-@inline function fmax(a: v128, b: v128): v128 { return v128.bitselect(f32x4.add(a, b), f32x4.pmax(a, b), v128.or(f32x4.ne(a, a), f32x4.ne(b, b))); }
+@inline function fmax(a: v128, b: v128): v128 { return v128.bitselect(b, f32x4.pmax(a, b), f32x4.ne(b, b)); }
 // @ts-ignore: decorator
-@inline function fmin(a: v128, b: v128): v128 { return v128.bitselect(f32x4.add(a, b), f32x4.pmin(a, b), v128.or(f32x4.ne(a, a), f32x4.ne(b, b))); }
+@inline function fmin(a: v128, b: v128): v128 { return v128.bitselect(b, f32x4.pmin(a, b), f32x4.ne(b, b)); }
 
 // One class per op so that each instruction's loop inlines its SIMD code (op-type.ts pattern).
 @final @unmanaged class Add { @inline vec(a: v128, b: v128, c: v128): v128 { return f32x4.add(a, b); } }
@@ -78,26 +82,47 @@ const REG_PTR: usize = memory.data(MAX_REGS * 4, 16);
 @final @unmanaged class MaskToF32 { @inline vec(a: v128, b: v128, c: v128): v128 { return v128.and(a, f32x4.splat(1.0)); } }
 @final @unmanaged class F32ToMask { @inline vec(a: v128, b: v128, c: v128): v128 { return f32x4.ne(a, f32x4.splat(0.0)); } }
 
-/** d = op(a) over the vectors at bytes 0, 16, ... below `last`, then at `last` (maybe overlapping). */
-function loop1<T>(d: usize, a: usize, last: usize): void {
-  const op = opOf<T>();
-  for (let o: usize = 0; o < last; o += 16) v128.store(d + o, op.vec(v128.load(a + o), v128.load(a + o), v128.load(a + o)));
-  v128.store(d + last, op.vec(v128.load(a + last), v128.load(a + last), v128.load(a + last)));
+// How many operands an op reads, as a type whose size is the count (3 rounds up to 4): the loop
+// below is generic over it, and the operands an op ignores are not loaded.
+type Reads1 = u8;
+type Reads2 = u16;
+type Reads3 = u32;
+
+/** d = op(a, b, c) for the vector at each pointer. */
+// @ts-ignore: decorator
+@inline function vec<T, N>(d: usize, a: usize, b: usize, c: usize): void {
+  const x = v128.load(a);
+  v128.store(d, opOf<T>().vec(x, sizeof<N>() >= 2 ? v128.load(b) : x, sizeof<N>() == 4 ? v128.load(c) : x));
 }
 
-/** d = op(a, b) over the vectors at bytes 0, 16, ... below `last`, then at `last` (maybe overlapping). */
-function loop2<T>(d: usize, a: usize, b: usize, last: usize): void {
+/**
+ * d = op(a, b, c) over the vectors at bytes 0, 16, ... below `last`, four per iteration, then at
+ * `last` (maybe overlapping). The unrolled body moves the pointers once and reaches its vectors
+ * through immediate offsets (which must be literals, hence written out).
+ */
+function loop<T, N>(d: usize, a: usize, b: usize, c: usize, last: usize): void {
   const op = opOf<T>();
-  for (let o: usize = 0; o < last; o += 16) v128.store(d + o, op.vec(v128.load(a + o), v128.load(b + o), v128.load(a + o)));
-  v128.store(d + last, op.vec(v128.load(a + last), v128.load(b + last), v128.load(a + last)));
+  const d0 = d, a0 = a, b0 = b, c0 = c, end = d + last;
+  for (; d + 64 <= end; d += 64, a += 64, b += 64, c += 64) {
+    const x0 = v128.load(a), x1 = v128.load(a, 16), x2 = v128.load(a, 32), x3 = v128.load(a, 48);
+    const two = sizeof<N>() >= 2, three = sizeof<N>() == 4;
+    const y0 = two ? v128.load(b) : x0, y1 = two ? v128.load(b, 16) : x1, y2 = two ? v128.load(b, 32) : x2, y3 = two ? v128.load(b, 48) : x3;
+    const z0 = three ? v128.load(c) : x0, z1 = three ? v128.load(c, 16) : x1, z2 = three ? v128.load(c, 32) : x2, z3 = three ? v128.load(c, 48) : x3;
+    v128.store(d, op.vec(x0, y0, z0));
+    v128.store(d, op.vec(x1, y1, z1), 16);
+    v128.store(d, op.vec(x2, y2, z2), 32);
+    v128.store(d, op.vec(x3, y3, z3), 48);
+  }
+  for (; d < end; d += 16, a += 16, b += 16, c += 16) vec<T, N>(d, a, b, c);
+  vec<T, N>(d0 + last, a0 + last, b0 + last, c0 + last);
 }
 
-/** d = op(a, b, c) over the vectors at bytes 0, 16, ... below `last`, then at `last` (maybe overlapping). */
-function loop3<T>(d: usize, a: usize, b: usize, c: usize, last: usize): void {
-  const op = opOf<T>();
-  for (let o: usize = 0; o < last; o += 16) v128.store(d + o, op.vec(v128.load(a + o), v128.load(b + o), v128.load(c + o)));
-  v128.store(d + last, op.vec(v128.load(a + last), v128.load(b + last), v128.load(c + last)));
-}
+// @ts-ignore: decorator
+@inline function loop1<T>(d: usize, a: usize, last: usize): void { loop<T, Reads1>(d, a, a, a, last); }
+// @ts-ignore: decorator
+@inline function loop2<T>(d: usize, a: usize, b: usize, last: usize): void { loop<T, Reads2>(d, a, b, a, last); }
+// @ts-ignore: decorator
+@inline function loop3<T>(d: usize, a: usize, b: usize, c: usize, last: usize): void { loop<T, Reads3>(d, a, b, c, last); }
 
 function runOp(op: i32, d: usize, a: usize, b: usize, c: usize, last: usize): void {
   switch (op) {
@@ -136,20 +161,21 @@ function runOp(op: i32, d: usize, a: usize, b: usize, c: usize, last: usize): vo
 
 /**
  * Runs a fused program. `params` (i32 words): nIn, nOut, nInstr, outer, inner, regs (scratch of
- * (nIn + nInstr) * 512 bytes, 16-aligned); per input: ptr, layout, type; per output: ptr, reg,
- * type; per instruction: op, a, b, c, imm (f32 bits).
+ * nRegs * TILE * 4 bytes, 16-aligned), nRegs; per input: ptr, layout, type; per output: ptr, reg,
+ * type, direct (the register is the output's alone: f32 tiles are computed in place); per
+ * instruction: op, dst, a, b, c, imm (f32 bits).
  */
 export function f32_fused_vm_wasmsimd(params: usize): void {
   const nIn = word(params, 0), nOut = word(params, 1), nInstr = word(params, 2);
   const outer = word(params, 3), inner = word(params, 4);
-  const regs = <usize>word(params, 5);
-  const ins = params + 24, outs = ins + <usize>(nIn * 12), code = outs + <usize>(nOut * 12);
-  for (let r = 0; r < nIn + nInstr; r++) setReg(r, tile(regs, r));
+  const regs = <usize>word(params, 5), nRegs = word(params, 6);
+  const ins = params + 28, outs = ins + <usize>(nIn * 12), code = outs + <usize>(nOut * 16);
+  for (let r = 0; r < nRegs; r++) setReg(r, tile(regs, r));
   // Constant registers are filled once.
   for (let i = 0; i < nInstr; i++) {
-    const w = code + <usize>(i * 20);
+    const w = code + <usize>(i * 24);
     if (load<i32>(w) != FOP_CONST) continue;
-    const v = f32x4.splat(load<f32>(w, 16)), t = tile(regs, nIn + i);
+    const v = f32x4.splat(load<f32>(w, 20)), t = tile(regs, load<i32>(w, 4));
     for (let j = 0; j < TILE; j += 4) v128.store(t + (<usize>j << 2), v);
   }
   for (let o = 0; o < outer; o++) {
@@ -194,21 +220,23 @@ function runTile(ins: usize, outs: usize, code: usize, nIn: i32, nOut: i32, nIns
       }
     }
   }
-  // f32 outputs are written in place when not staged.
+  // f32 outputs with a register of their own are written in place when not staged.
   for (let k = 0; k < nOut; k++) {
-    const p = <usize>word(outs, k * 3), r = word(outs, k * 3 + 1), ty = word(outs, k * 3 + 2);
-    if (r >= nIn) setReg(r, ty == FTYPE_F32 && !staged ? p + (at << 2) : tile(regs, r));
+    const w = outs + <usize>(k * 16);
+    const r = load<i32>(w, 4);
+    if (load<i32>(w, 12)) setReg(r, load<i32>(w, 8) == FTYPE_F32 && !staged ? <usize>load<i32>(w) + (at << 2) : tile(regs, r));
   }
   for (let i = 0; i < nInstr; i++) {
-    const w = code + <usize>(i * 20);
+    const w = code + <usize>(i * 24);
     const op = load<i32>(w);
-    if (op != FOP_CONST) runOp(op, regPtr(nIn + i), regPtr(load<i32>(w, 4)), regPtr(load<i32>(w, 8)), regPtr(load<i32>(w, 12)), last);
+    if (op != FOP_CONST) runOp(op, regPtr(load<i32>(w, 4)), regPtr(load<i32>(w, 8)), regPtr(load<i32>(w, 12)), regPtr(load<i32>(w, 16)), last);
   }
   for (let k = 0; k < nOut; k++) {
-    const p = <usize>word(outs, k * 3), r = word(outs, k * 3 + 1), ty = word(outs, k * 3 + 2);
-    const src = regPtr(r);
+    const w = outs + <usize>(k * 16);
+    const p = <usize>load<i32>(w), ty = load<i32>(w, 8);
+    const src = regPtr(load<i32>(w, 4));
     if (ty == FTYPE_F32) {
-      if (staged || r < nIn) memory.copy(p + (at << 2), src, <usize>t << 2);
+      if (staged || !load<i32>(w, 12)) memory.copy(p + (at << 2), src, <usize>t << 2);
     } else if (staged) {
       for (let i = 0; i < t; i++) store<u8>(p + at + <usize>i, load<i32>(src + (<usize>i << 2)) != 0 ? 1 : 0);
     } else {

@@ -1,6 +1,6 @@
 // f32_arg_reduce: argmax/argmin over n of a contiguous [outer, n, inner] tensor, first occurrence
 // wins and NaN beats any number (PyTorch propagates NaN: the index of the first NaN).
-import { TAIL, gather } from './scratch';
+import { TAIL, load4 } from './scratch';
 import { ARG_MAX } from './opcodes';
 
 // @ts-ignore: decorator
@@ -13,9 +13,6 @@ import { ARG_MAX } from './opcodes';
 @inline function beatsScalar(v: f32, best: f32, isMax: bool): bool {
   return (isMax ? v > best : v < best) || (v != v && best == best);
 }
-
-// @ts-ignore: decorator
-@inline function load4(p: usize, count: i32): v128 { return count == 4 ? v128.load(p) : gather(p, 4, count); }
 
 function argRow(p: usize, n: i32, isMax: bool, yIdx: usize, yVal: usize): void {
   // Lane l tracks elements l, l + 4, ...; a later element wins only if strictly better.

@@ -2,14 +2,9 @@
 // and group norm. Two passes: sums of f32 vectors over blocks of at most 4 x 256 elements are added
 // into f64; the squared deviations are taken around the f32-rounded mean and corrected in f64.
 import { TAIL } from './scratch';
+import { hsum64 } from './f32-vmath-wasmsimd';
 
 const BLOCK = 1024;
-
-// @ts-ignore: decorator
-@inline function hsum64(v: v128): f64 {
-  const s = f64x2.add(f64x2.promote_low_f32x4(v), f64x2.promote_low_f32x4(i64x2.shuffle(v, v, 1, 0)));
-  return f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
-}
 
 /** Sum over a row of x (squared deviations from m when `dev`), in f64. */
 function rowSum(p: usize, n: i32, dev: bool, m: v128): f64 {

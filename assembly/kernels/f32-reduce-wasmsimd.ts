@@ -2,9 +2,9 @@
 // [outer, inner]. inner == 1 reduces contiguous rows with SIMD across n; otherwise SIMD runs across
 // 4 columns of inner at a time. Sums are accurate for large n: f32 partial sums over short blocks
 // (at most 256 terms per lane) are added into f64 (Note [Op types] for the reducer classes).
-import { TAIL, gather } from './scratch';
+import { laneMask, load4, store4 } from './scratch';
 import { opOf } from './op-type';
-import { vexp, vlog } from './f32-vmath-wasmsimd';
+import { hmax, hsum64, vexp, vlog } from './f32-vmath-wasmsimd';
 import {
   REDUCE_SUM, REDUCE_PROD, REDUCE_MAX, REDUCE_MIN, REDUCE_MEAN, REDUCE_LOGSUMEXP, REDUCE_AMAX,
   REDUCE_AMIN, REDUCE_NORM2,
@@ -12,20 +12,6 @@ import {
 
 const BLOCK = 256;
 
-// @ts-ignore: decorator
-@inline function laneMask(count: i32): v128 { return i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(count)); }
-// @ts-ignore: decorator
-@inline function load4(p: usize, count: i32): v128 { return count == 4 ? v128.load(p) : gather(p, 4, count); }
-// @ts-ignore: decorator
-@inline function hsum64(v: v128): f64 {
-  const s = f64x2.add(f64x2.promote_low_f32x4(v), f64x2.promote_low_f32x4(i64x2.shuffle(v, v, 1, 0)));
-  return f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
-}
-// @ts-ignore: decorator
-@inline function hmax(v: v128): f32 {
-  v = f32x4.pmax(v, i64x2.shuffle(v, v, 1, 0));
-  return f32x4.extract_lane(f32x4.pmax(v, i32x4.shuffle(v, v, 1, 0, 3, 2)), 0);
-}
 // @ts-ignore: decorator
 @inline function hmin(v: v128): f32 {
   v = f32x4.pmin(v, i64x2.shuffle(v, v, 1, 0));
@@ -162,12 +148,6 @@ function colProd(p: usize, stride: usize, n: i32, count: i32): v128 {
   }
 }
 
-// @ts-ignore: decorator
-@inline function storeLanes(y: usize, v: v128, count: i32): void {
-  if (count == 4) v128.store(y, v);
-  else { v128.store(TAIL, v); memory.copy(y, TAIL, <usize>count << 2); }
-}
-
 function reduce<R>(x: usize, y: usize, outer: i32, n: i32, inner: i32): void {
   const r = opOf<R>();
   const stride = <usize>inner << 2;
@@ -179,7 +159,7 @@ function reduce<R>(x: usize, y: usize, outer: i32, n: i32, inner: i32): void {
     }
     for (let j = 0; j < inner; j += 4) {
       const c = min(4, inner - j);
-      storeLanes(yo + (<usize>j << 2), r.col(xo + (<usize>j << 2), stride, n, c), c);
+      store4(yo + (<usize>j << 2), r.col(xo + (<usize>j << 2), stride, n, c), c);
     }
   }
 }
@@ -216,7 +196,7 @@ export function f32_var_wasmsimd(x: usize, y: usize, outer: i32, n: i32, inner: 
       const c = min(4, inner - j);
       const p = xo + (<usize>j << 2);
       const mean = f32x4.div(colSum<Ident>(p, stride, n, c, spl(0)), spl(<f32>n));
-      storeLanes(yo + (<usize>j << 2), f32x4.div(colSum<SqDiff>(p, stride, n, c, mean), dof), c);
+      store4(yo + (<usize>j << 2), f32x4.div(colSum<SqDiff>(p, stride, n, c, mean), dof), c);
     }
   }
 }

@@ -1,9 +1,6 @@
 // f32_cumsum / f32_cumprod over n of a contiguous [outer, n, inner] tensor. Like PyTorch on CPU
 // the running value is kept in f64; columns of inner go 4 at a time as two f64x2 halves.
-import { TAIL, gather } from './scratch';
-
-// @ts-ignore: decorator
-@inline function load4(p: usize, count: i32): v128 { return count == 4 ? v128.load(p) : gather(p, 4, count); }
+import { TAIL, load4 } from './scratch';
 
 function scan(x: usize, y: usize, outer: i32, n: i32, inner: i32, isProd: bool): void {
   const stride = <usize>inner << 2;

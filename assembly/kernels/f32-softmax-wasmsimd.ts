@@ -1,18 +1,8 @@
 // f32_softmax: softmax / log_softmax over n of a contiguous [outer, n, inner] tensor, stable
 // (max subtracted), NaN-propagating max. Rows (inner == 1) are SIMD across n, otherwise 4 columns
 // of inner at a time. y may be x.
-import { TAIL, gather } from './scratch';
-import { vexp, vlog } from './f32-vmath-wasmsimd';
-
-// @ts-ignore: decorator
-@inline function load4(p: usize, count: i32): v128 { return count == 4 ? v128.load(p) : gather(p, 4, count); }
-// @ts-ignore: decorator
-@inline function store4(p: usize, v: v128, count: i32): void {
-  if (count == 4) v128.store(p, v);
-  else { v128.store(TAIL, v); memory.copy(p, TAIL, <usize>count << 2); }
-}
-// @ts-ignore: decorator
-@inline function laneMask(count: i32): v128 { return i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(count)); }
+import { laneMask, load4, store4 } from './scratch';
+import { hmax, vexp, vlog } from './f32-vmath-wasmsimd';
 
 /** One softmax over `n` elements `stride` bytes apart, `count` (<= 4) independent lanes at once. */
 // @ts-ignore: decorator
@@ -51,11 +41,6 @@ import { vexp, vlog } from './f32-vmath-wasmsimd';
   return m;
 }
 
-// @ts-ignore: decorator
-@inline function hmax(v: v128): f32 {
-  v = f32x4.pmax(v, i64x2.shuffle(v, v, 1, 0));
-  return f32x4.extract_lane(f32x4.pmax(v, i32x4.shuffle(v, v, 1, 0, 3, 2)), 0);
-}
 // @ts-ignore: decorator
 @inline function hsum(v: v128): f32 {
   v = f32x4.add(v, i64x2.shuffle(v, v, 1, 0));

@@ -141,6 +141,20 @@
   return v128.bitselect(f32x4.add(a, b), f32x4.pmin(a, b), nan);
 }
 
+/** The sum of the four lanes, added in f64. */
+// @ts-ignore: decorator
+@inline export function hsum64(v: v128): f64 {
+  const s = f64x2.add(f64x2.promote_low_f32x4(v), f64x2.promote_low_f32x4(i64x2.shuffle(v, v, 1, 0)));
+  return f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+}
+
+/** The largest of the four lanes (pmax: a NaN lane is not propagated). */
+// @ts-ignore: decorator
+@inline export function hmax(v: v128): f32 {
+  v = f32x4.pmax(v, i64x2.shuffle(v, v, 1, 0));
+  return f32x4.extract_lane(f32x4.pmax(v, i32x4.shuffle(v, v, 1, 0, 3, 2)), 0);
+}
+
 /**
  * erf in f64 from the all-positive series erf(x) = 2/sqrt(pi) e^(-x^2) sum 2^n x^(2n+1) / (2n+1)!!
  * (no cancellation); |x| >= 3.9 rounds to ±1 in f32.

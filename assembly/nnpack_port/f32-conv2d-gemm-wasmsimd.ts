@@ -8,7 +8,7 @@
 import { f32_gemm_4x8_wasmsimd, f32_igemm_4x8_wasmsimd, f32_igemm_3x16_wasmsimd } from './f32-gemm-4x8-wasmsimd';
 import { padPlanes } from './pad';
 import {
-  geti, getp, getf, N, CIN, H, W, COUT, KH, KW, SH, SW, PH, PW, DH, DW, OH, OW, X, WEIGHTS, BIAS, Y, SCRATCH, CHUNK, LO, HI,
+  geti, getp, getf, N, CIN, H, W, COUT, KH, KW, SH, SW, PH, PW, DH, DW, OH, OW, X, WEIGHTS, BIAS, Y, SCRATCH, CHUNK, LO, HI, REFLECT,
 } from './conv-params';
 
 // @ts-ignore: decorator
@@ -61,7 +61,7 @@ export function f32_conv2d_gemm_wasmsimd(p: usize): void {
       pointwise(cin, ohw, cout, cb, xi, a, bias, yi, scratch, chunk, lo, hi);
       continue;
     }
-    padPlanes(xi, cin, h, w, xp, hp, wp, geti(p, PH), geti(p, PW));
+    padPlanes(xi, cin, h, w, xp, hp, wp, geti(p, PH), geti(p, PW), geti(p, REFLECT) != 0);
     if (sw == 1 && cout <= 3) {
       // One panel of at most 3 output channels: 16 pixels per call (see f32_igemm_3x16_wasmsimd).
       for (let oy = 0; oy < oh; oy++) {

@@ -11,7 +11,7 @@
 import { f32_gemm_4x8_wasmsimd } from './f32-gemm-4x8-wasmsimd';
 import { padPlanes } from './pad';
 import { fmadd } from './madd';
-import { geti, getp, getf, N, CIN, H, W, COUT, PH, PW, OH, OW, X, WEIGHTS, BIAS, Y, SCRATCH, CHUNK, LO, HI } from './conv-params';
+import { geti, getp, getf, N, CIN, H, W, COUT, PH, PW, OH, OW, X, WEIGHTS, BIAS, Y, SCRATCH, CHUNK, LO, HI, REFLECT } from './conv-params';
 
 const TMP: usize = memory.data(64 * 16, 16);
 const ROW: usize = memory.data(36 * 16, 16);
@@ -134,7 +134,7 @@ export function f32_conv2d_winograd_6x3_wasmsimd(p: usize): void {
   const cb = (cout + 3) >> 2;
   const T = <usize>chunk;
   for (let img = 0; img < n; img++) {
-    padPlanes(x + (<usize>img * <usize>cin * <usize>h * <usize>w << 2), cin, h, w, xp, hp, wp, ph, pw);
+    padPlanes(x + (<usize>img * <usize>cin * <usize>h * <usize>w << 2), cin, h, w, xp, hp, wp, ph, pw, geti(p, REFLECT) != 0);
     const yImg = y + (<usize>img * <usize>cout * <usize>oh * <usize>ow << 2);
     for (let t0 = 0; t0 < tiles; t0 += chunk) {
       const nt = min(chunk, tiles - t0);

@@ -1,8 +1,13 @@
 // Zero-padded copies of image planes: the convolution drivers read tiles and shifted rows from
 // these without bounds checks (the padding also covers the overrun of the last, partial tile).
 
-/** Copies C planes of H x W floats at x into C planes of Hp x Wp at out, shifted by (top, left), zeros elsewhere. */
-export function padPlanes(x: usize, c: i32, h: i32, w: i32, out: usize, hp: i32, wp: i32, top: i32, left: i32): void {
+/**
+ * Copies C planes of H x W floats at x into C planes of Hp x Wp at out, shifted by (top, left),
+ * zeros elsewhere; with `reflect`, the top/left margins and as many rows/columns past the image
+ * hold its reflection (PyTorch's reflection pad, top < H and left < W) instead of zeros.
+ */
+export function padPlanes(x: usize, c: i32, h: i32, w: i32, out: usize, hp: i32, wp: i32, top: i32, left: i32, reflect: bool = false): void {
+  if (reflect) return reflectPlanes(x, c, h, w, out, hp, wp, top, left);
   const rowBytes = <usize>w << 2, outRow = <usize>wp << 2;
   const leftBytes = <usize>left << 2;
   // Only the border is written with zeros: the right margin of a row and the left margin of the
@@ -21,5 +26,23 @@ export function padPlanes(x: usize, c: i32, h: i32, w: i32, out: usize, hp: i32,
     }
     const end = plane + <usize>hp * outRow, bottom = plane + (<usize>(top + h) * outRow);
     if (end > bottom) memory.fill(bottom, 0, end - bottom);
+  }
+}
+
+function reflectPlanes(x: usize, c: i32, h: i32, w: i32, out: usize, hp: i32, wp: i32, top: i32, left: i32): void {
+  const rowBytes = <usize>w << 2, outRow = <usize>wp << 2;
+  const rows = min(hp, h + 2 * top), right = min(left, wp - left - w), used = <usize>(left + w + right) << 2;
+  for (let ci = 0; ci < c; ci++) {
+    const src = x + (<usize>ci * <usize>h * rowBytes);
+    let dst = out + (<usize>ci * <usize>hp * outRow);
+    for (let y = 0; y < rows; y++, dst += outRow) {
+      const sy = y - top, ry = sy < 0 ? -sy : sy >= h ? 2 * (h - 1) - sy : sy;
+      const s = src + <usize>ry * rowBytes;
+      for (let j = 0; j < left; j++) store<f32>(dst + (<usize>j << 2), load<f32>(s + (<usize>(left - j) << 2)));
+      memory.copy(dst + (<usize>left << 2), s, rowBytes);
+      for (let j = 0; j < right; j++) store<f32>(dst + (<usize>(left + w + j) << 2), load<f32>(s + (<usize>(w - 2 - j) << 2)));
+      memory.fill(dst + used, 0, outRow - used);
+    }
+    memory.fill(dst, 0, <usize>(hp - rows) * outRow);
   }
 }

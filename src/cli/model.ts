@@ -4,6 +4,7 @@ import { load, type ScriptModule } from '../jit/index.js';
 import { allNodes } from '../jit/ir.js';
 import { OP_TABLE } from '../ops/index.js';
 import { Tensor } from '../sdk/tensor.js';
+import { TorchwickError } from '../sdk/errors.js';
 import { tensor } from '../sdk/creation.js';
 import { tensorFromNpy } from '../sdk/npy.js';
 import { readUserFile, UsageError } from './args.js';
@@ -34,10 +35,9 @@ export function opsUsed(module: ScriptModule): OpUse[] {
     .map(([kind, count]) => ({ kind, count, supported: isInterpreted(kind) || OP_TABLE.has(kind) }));
 }
 
-export class UnsupportedOpsError extends Error {
+export class UnsupportedOpsError extends TorchwickError {
   constructor(readonly ops: string[]) {
     super(`the model uses ops torchwick does not support: ${ops.join(', ')}`);
-    this.name = 'UnsupportedOpsError';
   }
 }
 

@@ -11,7 +11,7 @@ import { eliminateDeadCode } from './passes/eliminate-dead-code.js';
 import { fusePointwise } from './passes/fuse-pointwise.js';
 import { differentiate, type Differentiated } from './autodiff/differentiate.js';
 import { foldConvBatchNorm } from './passes/fold-conv-batch-norm.js';
-import { freezeModule, fuseConvEpilogue, readsHold, type FrozenRead } from './passes/fuse-conv-epilogue.js';
+import { freezeModule, fuseConvEpilogue, fuseNormActivation, readsHold, type FrozenRead } from './passes/fuse-conv-epilogue.js';
 import { getFuserMode } from './fuser/launch.js';
 import type { ScriptObject } from './module.js';
 import type { ScriptFunction } from './compile/unit.js';
@@ -75,7 +75,7 @@ const frozen = new WeakMap<ScriptObject, Map<string, Frozen | null>>();
  * The named steps for a module method run without gradients (PyTorch's
  * torch.jit.optimize_for_inference(torch.jit.freeze(m))): submodule calls inlined and parameters
  * made constants, batch norms folded into the convolutions before them, conv + residual +
- * activation chains fused. The result is cached per object and method, and rebuilt when an
+ * activation and instance norm + activation chains fused. The result is cached per object and method, and rebuilt when an
  * attribute it read was reassigned or written in place; null while the fuser is off, for modules
  * in training mode and for methods that write attributes.
  */
@@ -94,6 +94,7 @@ export function inferenceFunction(self: ScriptObject, fn: ScriptFunction): Scrip
   g = run(g, 'freeze', () => {});
   g = run(g, 'fold_conv_bn', (x) => void foldConvBatchNorm(x));
   g = run(g, 'fuse_conv_epilogue', (x, allow) => void fuseConvEpilogue(x, allow));
+  g = run(g, 'fuse_norm_act', (x, allow) => void fuseNormActivation(x, allow));
   g = run(g, 'dce', (x) => eliminateDeadCode(x));
   const entry = { fn: Object.create(fn, { graph: { value: g } }) as ScriptFunction, reads };
   byName.set(fn.name, entry);

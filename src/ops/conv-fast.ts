@@ -29,10 +29,11 @@ export function setConvFastOptions(o: Partial<ConvFastOptions>): void {
 
 // The slots of assembly/nnpack_port/conv-params.ts, in order.
 const CONV_PARAMS = ['n', 'cin', 'h', 'w', 'cout', 'kh', 'kw', 'sh', 'sw', 'ph', 'pw', 'dh', 'dw', 'oh', 'ow',
-  'x', 'weights', 'bias', 'y', 'scratch', 'chunk', 'lo', 'hi'] as const;
+  'x', 'weights', 'bias', 'y', 'scratch', 'chunk', 'lo', 'hi', 'reflect'] as const;
 type Geometry = Record<(typeof CONV_PARAMS)[number], number>;
 const SCRATCH_SLOT = CONV_PARAMS.indexOf('scratch');
 const LO_SLOT = CONV_PARAMS.indexOf('lo');
+const REFLECT_SLOT = CONV_PARAMS.indexOf('reflect');
 
 interface Algorithm {
   applies(g: Geometry, groups: number): boolean;
@@ -182,7 +183,7 @@ function geometry(inShape: readonly number[], wShape: readonly number[], stride:
   const ow = Math.floor((w + 2 * padding[1] - dilation[1] * (kw - 1) - 1) / stride[1]) + 1;
   if (n < 1 || cout < 1 || oh < 1 || ow < 1 || Math.min(...stride, ...dilation) < 1 || Math.min(...padding) < 0) return null;
   return { n, cin, h, w, cout, kh, kw, sh: stride[0], sw: stride[1], ph: padding[0], pw: padding[1], dh: dilation[0], dw: dilation[1],
-    oh, ow, x: 0, weights: 0, bias: 0, y: 0, scratch: 0, chunk: 8, lo: -Infinity, hi: Infinity };
+    oh, ow, x: 0, weights: 0, bias: 0, y: 0, scratch: 0, chunk: 8, lo: -Infinity, hi: Infinity, reflect: 0 };
 }
 
 function runAlgorithm(algo: ConvAlgorithm, g: Geometry, x: Tensor, weight: Tensor, bias: Tensor | null, y: Tensor): void {
@@ -195,6 +196,7 @@ function runAlgorithm(algo: ConvAlgorithm, g: Geometry, x: Tensor, weight: Tenso
   const slots = CONV_PARAMS.map((s) => p[s]);
   const desc = e.writeDesc(slots.slice(0, LO_SLOT));
   e.f32.set([p.lo, p.hi], (desc >> 2) + LO_SLOT);
+  e.i32[(desc >> 2) + REFLECT_SLOT] = p.reflect;
   const scratch = e.alloc(a.scratchSize(desc) * 4);
   e.i32[(desc >> 2) + SCRATCH_SLOT] = scratch;
   try {
@@ -228,21 +230,28 @@ function measureBest(candidates: ConvAlgorithm[], g: Geometry, x: Tensor, weight
  * act(conv2d(input, weight, bias) + residual) for float32 NCHW, with the activation (and the
  * residual, a tensor of the output's shape) fused, by the fastest applicable algorithm; null when
  * none applies (other dtypes, grouped non-depthwise convs, depthwise kernels other than 3x3
- * stride 1/2, dilated depthwise, a residual of another shape or dtype).
+ * stride 1/2, dilated depthwise, a residual of another shape or dtype). padMode 'reflect' pads by
+ * reflecting the image (PyTorch's F.pad(x, p, 'reflect') before a conv with padding 0; not for
+ * depthwise, and padding must be smaller than the image).
  */
 export function conv2dFast(input: Tensor, weight: Tensor, bias: Tensor | null, stride: [number, number], padding: [number, number],
-  dilation: [number, number], groups: number, activation?: ConvActivation, residual?: Tensor | null): Tensor | null {
+  dilation: [number, number], groups: number, activation?: ConvActivation, residual?: Tensor | null,
+  padMode: 'zeros' | 'reflect' = 'zeros'): Tensor | null {
   if (input.dtype !== 'float32' || weight.dtype !== 'float32' || (bias && (bias.dtype !== 'float32' || bias.dim !== 1))) return null;
   const g = geometry(input.shape, weight.shape, stride, padding, dilation);
   if (!g || g.cin !== weight.shape[1] * groups || (bias && bias.shape[0] !== g.cout)) return null;
   if (residual && (residual.dtype !== 'float32' || residual.shape.join() !== [g.n, g.cout, g.oh, g.ow].join())) return null;
+  if (padMode === 'reflect') {
+    if (g.ph >= g.h || g.pw >= g.w) return null;
+    g.reflect = 1;
+  }
   if (activation?.kind === 'relu') g.lo = 0;
   else if (activation?.kind === 'clamp') [g.lo, g.hi] = [activation.min ?? -Infinity, activation.max ?? Infinity];
   // The residual is added before the activation: the kernels store unclamped sums, then one pass
   // adds and clamps while the output is in cache.
   const [lo, hi] = [g.lo, g.hi];
   if (residual) [g.lo, g.hi] = [-Infinity, Infinity];
-  const candidates = convCandidates(g, groups).filter((a) => !options.force || a === options.force);
+  const candidates = convCandidates(g, groups).filter((a) => (!options.force || a === options.force) && !(g.reflect && a === 'dw3x3'));
   if (candidates.length === 0) return null;
   const x = contiguous(input);
   const b = bias ? contiguous(bias) : null;

@@ -135,6 +135,21 @@ export function writeValues(out: Tensor, vals: ArrayLike<number>): void {
   else (a as Float32Array).set(vals as ArrayLike<number>);
 }
 
+/**
+ * Runs `fn` with each array copied into a temporary block of wasm memory (Int32Array as int32,
+ * anything else as float32; null gives address 0): the tables and scratch a kernel call reads.
+ */
+export function withBlocks<R>(arrays: readonly (ArrayLike<number> | null)[], fn: (...ptrs: number[]) => R): R {
+  const e = engine();
+  const ptrs = arrays.map((a) => (a ? e.alloc(a.length * 4) : 0));
+  try {
+    arrays.forEach((a, i) => a && (a instanceof Int32Array ? e.i32 : e.f32).set(a, ptrs[i] >> 2));
+    return fn(...ptrs);
+  } finally {
+    ptrs.forEach((p) => p && e.free(p));
+  }
+}
+
 /** Element offsets of every index of `shape` under `strides`, in row-major order. */
 export function offsets(shape: readonly number[], strides: readonly number[], base = 0): number[] {
   const n = numelOf(shape);

@@ -17,7 +17,7 @@ import { CUSTOM_OPS } from './custom.js';
 import { BITWISE_OPS } from './bitwise.js';
 import { DETECTION_OPS } from './detection.js';
 import { UNIQUE_OPS } from './unique.js';
-import { CONV_ACT_OPS } from './conv-act.js';
+import { INFERENCE_FUSED_OPS } from './inference-fused.js';
 
 export const OP_DEFS: readonly OpDef[] = [
   ...POINTWISE_OPS,
@@ -37,7 +37,7 @@ export const OP_DEFS: readonly OpDef[] = [
   ...BITWISE_OPS,
   ...DETECTION_OPS,
   ...UNIQUE_OPS,
-  ...CONV_ACT_OPS,
+  ...INFERENCE_FUSED_OPS,
 ];
 
 export const OP_TABLE = buildTable(OP_DEFS);

@@ -7,7 +7,7 @@ import { engine } from '../engine/engine.js';
 import { Tensor } from '../sdk/tensor.js';
 import { isFloating } from '../sdk/dtype.js';
 import { DTypeError, OpError, ShapeError } from '../sdk/errors.js';
-import { contiguous, copyInto, empty, fromValues, numelOf, values, withValues, writeValues } from './exec.js';
+import { contiguous, copyInto, empty, fromValues, numelOf, values, withBlocks, withValues, writeValues } from './exec.js';
 import type { OpDef } from './table.js';
 import { gradBatchNorm, gradGroupNorm, gradInstanceNorm, gradLayerNorm } from './norm-grads.js';
 
@@ -66,18 +66,6 @@ function normalize<T extends Stats>(x: Tensor, N: number, C: number, S: number, 
   return { out: fromValues(x.shape, x.dtype, res), stats: st };
 }
 
-/** Runs `fn(ptr)` with `floats` copied into a temporary block of wasm memory (0 for null). */
-function withF32<R>(floats: (ArrayLike<number> | null)[], fn: (...ptrs: number[]) => R): R {
-  const e = engine();
-  const ptrs = floats.map((f) => (f ? e.alloc(f.length * 4) : 0));
-  try {
-    floats.forEach((f, i) => f && (e.array('float32', ptrs[i], f.length) as Float32Array).set(f));
-    return fn(...ptrs);
-  } finally {
-    ptrs.forEach((q) => q && e.free(q));
-  }
-}
-
 /**
  * normalize's float32 path: one kernel call over rows of S elements with per-row mean, scale and
  * bias; when S is 1 and each batch row shares one statistics slot (layer norm), the C channels
@@ -94,7 +82,7 @@ function affineF32(x: Tensor, N: number, C: number, S: number, st: Stats, slot: 
     a[r] = st.rstd[k] * (w && !perElement ? w[c] : 1);
     sh[r] = b && !perElement ? b[c] : 0;
   }
-  withF32([m, a, sh, perElement ? w : null, perElement ? b : null], (pm, pa, pb, pw, pc) =>
+  withBlocks([m, a, sh, perElement ? w : null, perElement ? b : null], (pm, pa, pb, pw, pc) =>
     engine().k.f32_norm_affine_minmax(xc.ptr, out.ptr, rows, perElement ? C : S, pm, pa, pb, pw, pc, -Infinity, Infinity));
   if (xc !== x) xc.dispose();
   return out;

@@ -9,7 +9,7 @@ import { engine } from '../engine/engine.js';
 import { Tensor } from '../sdk/tensor.js';
 import { isFloating } from '../sdk/dtype.js';
 import { DTypeError, OpError, ShapeError } from '../sdk/errors.js';
-import { contiguous, empty, fromValues, numelOf, withValues } from './exec.js';
+import { contiguous, empty, fromValues, numelOf, withBlocks, withValues } from './exec.js';
 import type { OpDef } from './table.js';
 import { gradAdaptiveAvgPool, gradConstantPad, gradPad, gradPadBySource, gradPixelShuffle, gradPixelUnshuffle, gradUpsample } from './resample-grads.js';
 
@@ -75,18 +75,14 @@ function separableF32(x: Tensor, perDim: Taps[], outShape: number[], fill: numbe
   const [th, tw] = perDim.length === 2 ? perDim : [taps(1, 1, () => [0, 1]), perDim[0]];
   const W = x.shape[x.dim - 1], H = perDim.length === 2 ? x.shape[x.dim - 2] : 1;
   const planes = x.numel / (H * W);
-  const e = engine(), xc = contiguous(x), out = empty(outShape, 'float32');
+  const k = engine().k, xc = contiguous(x), out = empty(outShape, 'float32');
   const unit = (t: Taps) => t.k === 1 && t.w.every((v) => v === 1);
-  const tables = [th.idx, th.w, tw.idx, tw.w];
-  const ptrs = tables.map((t) => e.alloc(t.length * 4));
-  const tmp = e.alloc(W * 4);
   try {
-    tables.forEach((t, i) => (t instanceof Int32Array ? e.i32 : e.f32).set(t, ptrs[i] >> 2));
-    if (unit(th) && unit(tw)) e.k.f32_gather2d(xc.ptr, out.ptr, planes, H, W, th.size, tw.size, ptrs[0], ptrs[2], fill);
-    else e.k.f32_taps2d(xc.ptr, out.ptr, planes, H, W, th.size, tw.size, th.k, ptrs[0], ptrs[1], tw.k, ptrs[2], ptrs[3], tmp, fill);
+    withBlocks([th.idx, th.w, tw.idx, tw.w, new Float32Array(W)], (ri, rw, ci, cw, tmp) => {
+      if (unit(th) && unit(tw)) k.f32_gather2d(xc.ptr, out.ptr, planes, H, W, th.size, tw.size, ri, ci, fill);
+      else k.f32_taps2d(xc.ptr, out.ptr, planes, H, W, th.size, tw.size, th.k, ri, rw, tw.k, ci, cw, tmp, fill);
+    });
   } finally {
-    ptrs.forEach((q) => e.free(q));
-    e.free(tmp);
     if (xc !== x) xc.dispose();
   }
   return out;

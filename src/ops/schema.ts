@@ -1,6 +1,7 @@
 // Parses PyTorch operator schema strings as TorchScript prints them
 // (torch/csrc/jit/frontend/function_schema_parser.cpp), e.g.
 // `aten::add.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor`.
+import { TorchwickError } from '../sdk/errors.js';
 
 export type SType =
   | { kind: 'prim'; name: string } // Tensor, int, float, bool, Scalar, str, ScalarType, Device, t, Any, ...
@@ -30,9 +31,7 @@ export interface Schema {
   mutates: boolean; // some argument is written (alias with !)
 }
 
-export class SchemaParseError extends Error {
-  name = 'SchemaParseError';
-}
+export class SchemaParseError extends TorchwickError {}
 
 // Named defaults PyTorch uses for enums (at::Reduction, MemoryFormat).
 const NAMED_DEFAULTS: Record<string, unknown> = { Mean: 1, Sum: 2, None: null, contiguous_format: 0, long: 4, True: true, False: false };

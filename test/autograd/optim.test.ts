@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { torch, tensor, nn, Tensor } from '../../src/index.js';
 import { ArgumentError } from '../../src/sdk/errors.js';
 
-const close = (a: number[], b: number[], tol = 1e-5) => a.every((v, i) => Math.abs(v - b[i]) <= tol * (1 + Math.abs(b[i])));
+const close = (a: number[], b: number[], tol = 1e-5) => a.length === b.length && a.every((v, i) => Math.abs(v - b[i]) <= tol * (1 + Math.abs(b[i])));
 const f32 = Math.fround;
 
 /** Runs `steps` updates of `opt` on loss = sum(w * c) + sum(w^2) / 2 (gradient c + w). */

@@ -5,6 +5,9 @@ import { optimize } from '../../src/jit/pipeline.js';
 import { allNodes, SUBGRAPH_ATTR } from '../../src/jit/ir.js';
 import { fuserStats, resetFuser, setFuserMode } from '../../src/jit/fuser/launch.js';
 import { FuserError } from '../../src/jit/fuser/errors.js';
+import { FuseBuilder } from '../../src/jit/fuser/program.js';
+import { assignRegisters } from '../../src/jit/fuser/template.js';
+import * as FOP from '../../assembly/fused/fused-ops.js';
 
 const IOU = `import math
 def ratio_iou(x1, y1, w1, h1, x2, y2, w2, h2):
@@ -179,6 +182,75 @@ test('non-pointwise nodes split groups; a group never reorders a use before its 
   assert.is(gs.length, 2);
   const a = torch.randn([6]) as Tensor, b = torch.randn([6]) as Tensor;
   same(fused(a, b), plain(a, b));
+});
+
+test('a repeated call reuses its prepared launch; new shapes, strides and modes prepare another', () => {
+  const { plain, fused } = both(IOU, 'ratio_iou');
+  const a = boxes([6, 7]), b = boxes([13]);
+  for (let i = 0; i < 3; i++) {
+    same(fused(...a), plain(...a));
+    same(fused(...b), plain(...b));
+  }
+  // One kernel for both sizes (same layouts); every launch after the first found it.
+  assert.is(fuserStats().compiles, 1);
+  assert.is(fuserStats().cacheHits, 5);
+  assert.is(fuserStats().codegenRuns, 6);
+  setFuserMode('template');
+  same(fused(...a), plain(...a));
+  same(fused(...a), plain(...a));
+  assert.is(fuserStats().templateRuns, 2);
+  setFuserMode('codegen');
+  // Same shape, other strides: a transposed view is another signature (copied to a full buffer).
+  const t = a.map((x) => (x.transpose(0, 1) as Tensor).contiguous().transpose(0, 1) as Tensor);
+  assert.equal(t[0].shape, [6, 7]);
+  assert.not.equal(t[0].strides, a[0].strides);
+  same(fused(...t), plain(...t));
+  same(fused(...t), plain(...t));
+  same(fused(...a), plain(...a));
+  assert.is(fuserStats().unfusedRuns, 0);
+  a[2].dispose();
+  assert.throws(() => fused(...a), /disposed|dispose\(\)/);
+});
+
+test('generated and template kernels at unroll and tile boundaries', () => {
+  const src = 'def f(a, b, c):\n    return torch.where(a > b, torch.exp(a) * c, b - c), a < c\n';
+  const { plain, fused } = both(src, 'f');
+  const cases: [number[], number[], number[]][] = [
+    [[7], [7], [7]], [[8], [8], [8]], [[9], [9], [9]], [[12], [12], [12]], [[13], [13], [13]],
+    [[511], [511], [511]], [[512], [512], [512]], [[513], [513], [513]], [[1029], [1029], [1029]],
+    [[3, 700], [700], [3, 1]], [[700, 3], [3], [700, 1]], [[2, 1030], [], [2, 1030]],
+  ];
+  for (const [sa, sb, sc] of cases) {
+    const [x, y, z] = [sa, sb, sc].map((s) => torch.randn(s) as Tensor);
+    const want = plain(x, y, z) as Tensor[];
+    for (const mode of ['codegen', 'template'] as const) {
+      setFuserMode(mode);
+      (fused(x, y, z) as Tensor[]).forEach((g, i) => same(g, want[i]));
+    }
+  }
+  assert.is(fuserStats().unfusedRuns, 0);
+});
+
+test('template registers: reused once dead, never written while read, outputs kept apart', () => {
+  const b = new FuseBuilder(['f32', 'f32', 'f32']);
+  const [x, y, z] = [0, 1, 2].map((i) => b.input(i));
+  const s = b.add(x, y), p = b.mul(s, z), q = b.sub(p, x), e = b.unary(FOP.FOP_EXP, q)!;
+  const r = b.clamp(b.div(e, s)!, 0, null)!;
+  const prog = b.finish([r, p, r])!;
+  const regs = assignRegisters(prog);
+  const nIn = prog.inputs.length;
+  assert.ok(regs.count < nIn + prog.instrs.length, `${regs.count} registers for ${nIn + prog.instrs.length} values`);
+  assert.equal(regs.of.slice(0, nIn), [0, 1, 2]);
+  prog.instrs.forEach((ins, i) => {
+    const d = regs.of[nIn + i];
+    if (ins.op !== FOP.FOP_CONST) assert.ok(d !== regs.of[ins.a] && d !== regs.of[ins.b], `instruction ${i} writes a register it reads`);
+  });
+  // The first r and p are computed in their outputs' memory; the repeated r is copied.
+  assert.equal(regs.direct, [true, true, false]);
+  for (const o of [prog.outputs[0], prog.outputs[1]]) {
+    const mine = regs.of[o.reg];
+    assert.is(regs.of.filter((g) => g === mine).length, 1, `output register ${mine} is shared`);
+  }
 });
 
 test.run();

@@ -10,7 +10,7 @@ import { printGraph } from '../../src/jit/printer.js';
 import { verifyGraph } from '../../src/jit/verify.js';
 import { trace } from '../../src/jit/trace/trace.js';
 import { makeScriptFunction } from '../../src/jit/script-js/script-function.js';
-import { fuseConvEpilogue, freezeModule } from '../../src/jit/passes/fuse-conv-epilogue.js';
+import { fuseConvEpilogue, fuseNormActivation, freezeModule } from '../../src/jit/passes/fuse-conv-epilogue.js';
 import { inferenceFunction } from '../../src/jit/pipeline.js';
 import { loadFile } from '../../src/jit/load.js';
 import { getFuserMode, setFuserMode } from '../../src/jit/fuser/launch.js';
@@ -45,6 +45,19 @@ test('relu after a strided conv fuses; a grouped conv (no fast path) takes the g
   }
 });
 
+test('reflection pad + conv (fast path, and depthwise through the fallback) fuses with the same result', () => {
+  torch.manual_seed(4);
+  for (const [w, groups] of [[torch.randn([4, 3, 3, 3]), 1], [torch.randn([3, 1, 3, 3]), 3]] as const) {
+    const net = (x: Tensor) => torch.conv2d(torch.nn.functional.pad(x, [2, 2, 1, 1], { mode: 'reflect' }), w, null, 1, 0, 1, groups);
+    const x = torch.randn([2, 3, 10, 9]);
+    const traced = trace(net, [x], { optimize: false });
+    const g = traced.graph.copy();
+    assert.is(fuseConvEpilogue(g), 1);
+    fileCheck(printGraph(g), '// CHECK-NOT: aten::pad\n// CHECK: torchwick::conv2d_act');
+    assertClose(makeScriptFunction('fused', g, { optimize: false })(x), traced(x), 1e-5, 1e-5);
+  }
+});
+
 test('a conv whose output has another use, or an add with alpha != 1, is left alone', () => {
   const w = W();
   const x = torch.randn([1, 3, 5, 5]);
@@ -57,19 +70,33 @@ test('a conv whose output has another use, or an add with alpha != 1, is left al
   assert.is(fuseConvEpilogue(bare.graph.copy()), 0);
 });
 
+test('instance_norm (input statistics) + relu becomes one torchwick::instance_norm_act; running stats are left alone', () => {
+  torch.manual_seed(3);
+  const w = torch.rand([5]).add(0.5), b = torch.randn([5]);
+  const x = torch.randn([2, 5, 7, 9]).mul(4).add(1);
+  const traced = trace((y: Tensor) => torch.relu(torch.instance_norm(y, w, b, null, null, true, 0.1, 1e-5, false)), [x], { optimize: false });
+  const g = traced.graph.copy();
+  assert.is(fuseNormActivation(g), 1);
+  verifyGraph(g);
+  fileCheck(printGraph(g), '// CHECK: torchwick::instance_norm_act\n// CHECK-NOT: aten::relu');
+  assertClose(makeScriptFunction('fused', g, { optimize: false })(x), traced(x), 1e-5, 1e-5);
+  const rm = torch.zeros([5]), rv = torch.ones([5]);
+  const running = trace((y: Tensor) => torch.relu(torch.instance_norm(y, w, b, rm, rv, false, 0.1, 1e-5, false)), [x], { optimize: false });
+  assert.is(fuseNormActivation(running.graph.copy()), 0);
+});
+
 const FIXTURES = '../shared/fixtures/torchscript';
 const npy = (f: string) => tensorFromNpy(new Uint8Array(readFileSync(`${FIXTURES}/${f}`)));
 
-for (const [name, fusedAtLeast] of [['mobilenet_v2_traced', 40], ['transformer_net_traced', 0]] as const) {
+for (const [name, kind, fusedAtLeast] of [['mobilenet_v2_traced', 'torchwick::conv2d_act', 40], ['transformer_net_traced', 'torchwick::instance_norm_act', 10]] as const) {
   test(`${name}: frozen and fused for inference, equal to the unfused run and to PyTorch`, () => {
     const m = loadFile(`${FIXTURES}/${name}.pt`);
     const x = npy(`${name}.input0.npy`), want = npy(`${name}.output0.npy`);
     const fn = inferenceFunction(m, m.cls.method('forward')!);
     assert.ok(fn, 'an eval-mode module has an inference graph');
     const text = printGraph(fn!.graph);
-    assert.ok((text.match(/torchwick::conv2d_act/g) ?? []).length >= fusedAtLeast, 'conv chains fused');
-    // TransformerNet's convs feed instance norms: nothing to fuse, but its calls are inlined.
-    assert.not.match(text, /prim::CallMethod|aten::batch_norm|aten::hardtanh_/);
+    assert.ok(text.split(kind).length - 1 >= fusedAtLeast, `${kind} fused ${fusedAtLeast} times or more`);
+    assert.not.match(text, /prim::CallMethod|aten::batch_norm|aten::hardtanh_|aten::relu|aten::pad\b/);
     const mode = getFuserMode();
     try {
       setFuserMode('off');

@@ -134,6 +134,30 @@ test('residual epilogue: clamp(conv + r) on every algorithm', () => {
   }
 });
 
+test('reflection padding (padMode reflect) matches a conv of the reflect-padded image, on every dense algorithm', () => {
+  const reflect = (i: number, n: number) => (i < 0 ? -i : i >= n ? 2 * (n - 1) - i : i);
+  const cases: [ConvAlgorithm, Conv][] = [['winograd', conv(5, 13, 11, 6, [3, 3], { p: [1, 1] })], ['direct', conv(3, 12, 17, 4, [9, 9], { p: [4, 4] })],
+    ['direct', conv(6, 14, 20, 3, [9, 9], { p: [4, 4] })], ['im2col', conv(4, 15, 16, 8, [3, 3], { s: [2, 2], p: [1, 1] })]];
+  for (const [algo, c] of cases) {
+    setConvFastOptions({ force: algo });
+    const x = tensor([c.n, c.cin, c.h, c.w]), w = tensor([c.cout, c.cin, c.kh, c.kw]), b = tensor([c.cout]);
+    const [H, W] = [c.h + 2 * c.p[0], c.w + 2 * c.p[1]], xv = data(x), padded: number[] = [];
+    for (let p = 0; p < c.n * c.cin; p++) for (let y = 0; y < H; y++) for (let z = 0; z < W; z++) {
+      padded.push(xv[(p * c.h + reflect(y - c.p[0], c.h)) * c.w + reflect(z - c.p[1], c.w)]);
+    }
+    const want = naive({ ...c, h: H, w: W, p: [0, 0] }, padded, data(w), data(b));
+    try {
+      const got = data(conv2dFast(x, w, b, c.s, c.p, c.d, 1, undefined, null, 'reflect')!);
+      const scale = Math.max(...want.out.map(Math.abs)), tol = (algo === 'winograd' ? 1e-4 : 1e-5) * scale;
+      assert.is(got.length, want.out.length);
+      for (let i = 0; i < got.length; i++) assert.ok(Math.abs(got[i] - want.out[i]) <= tol, `${algo} [${i}]: ${got[i]} != ${want.out[i]}`);
+    } finally {
+      [x, w, b].forEach((t) => t.dispose());
+      setConvFastOptions({ force: null });
+    }
+  }
+});
+
 test('im2col + GEMM (strided) matches direct convolution', () => {
   sweep('im2col', [conv(3, 15, 17, 32, [3, 3], { s: [2, 2], p: [1, 1] }), conv(32, 20, 19, 64, [3, 3], { s: [2, 2], p: [1, 1], bias: false }),
     conv(5, 11, 9, 3, [1, 1], { s: [2, 2] }), conv(4, 21, 22, 5, [9, 9], { s: [2, 3], p: [4, 4] }),

@@ -2,20 +2,27 @@
 //   freezeModule: a method's graph with its module tree bound: calls to submodules are inlined and
 //     attribute reads become constants (PyTorch's torch.jit.freeze), so that foldConvBatchNorm
 //     sees the weights and the conv chains of Sequential containers sit in one block;
-//   fuseConvEpilogue: `act(conv(x, W, b) [+ residual])` chains become one torchwick::conv2d_act
-//     node (src/ops/conv-fast.ts), whose kernel adds the residual and clamps while storing (relu is
-//     clamp(0, inf), relu6 / hardtanh(0, 6) clamp(0, 6)), instead of three passes over the output.
+//   fuseConvEpilogue: `act(conv(reflect_pad(x), W, b) [+ residual])` chains (each part optional
+//     but the conv) become one torchwick::conv2d_act node (src/ops/conv-fast.ts), whose kernel
+//     pads by reflection while making its padded copy, and adds the residual and clamps while
+//     storing (relu is clamp(0, inf), relu6 / hardtanh(0, 6) clamp(0, 6)), instead of up to four
+//     passes over the data;
+//   fuseNormActivation: `act(instance_norm(x, w, b))` with the input's statistics becomes one
+//     torchwick::instance_norm_act node (TransformerNet's conv -> instance norm -> relu).
 // A chain is fused only where each intermediate has no other use, so no value anyone reads changes.
+// The rows live in src/ops/inference-fused.ts.
 import { Tensor } from '../../sdk/tensor.js';
 import { constTensorOf } from '../compile/resolved.js';
 import { constantValue, type Block, type Graph, type Node, type Value } from '../ir.js';
 import { FloatT } from '../types.js';
+import { jsValue } from './op-rows.js';
 import type { ScriptObject } from '../module.js';
 
 // Duck-typed: module.ts imports the pipeline, which imports this file.
 const isObject = (x: unknown): x is ScriptObject => typeof x === 'object' && x !== null && (x as ScriptObject).attrs instanceof Map && !!(x as ScriptObject).cls;
 
 export const CONV_ACT = 'torchwick::conv2d_act';
+export const NORM_ACT = 'torchwick::instance_norm_act';
 
 /** An attribute read the frozen graph depends on: it holds while `obj.attrs.get(name)` is `value`, unwritten. */
 export interface FrozenRead { obj: ScriptObject; name: string; value: unknown; version: number }
@@ -130,8 +137,19 @@ function convArgs(n: Node): Value[] | null {
 }
 
 /**
- * Mutates `g`: rewrites `conv -> [add residual] -> [relu | relu6 | hardtanh]` chains with at least
- * one of the two into torchwick::conv2d_act nodes. `allow()` is asked once per rewrite
+ * The padding of `F.pad(x, [p, p, q, q], 'reflect')` when it is the conv input's only use and the
+ * conv pads nothing itself: [q, p] for the conv's padding; else null.
+ */
+function reflectPadding(pad: Node, convPadding: Value): number[] | null {
+  if (pad.kind !== 'aten::pad' || pad.inputs.length < 3 || constantValue(pad.inputs[2]) !== 'reflect' || pad.output().uses.length !== 1) return null;
+  const p = jsValue(pad.inputs[1]), own = jsValue(convPadding);
+  if (!Array.isArray(p) || p.length !== 4 || p[0] !== p[1] || p[2] !== p[3] || !Array.isArray(own) || own.some((v) => v !== 0)) return null;
+  return [p[2], p[0]];
+}
+
+/**
+ * Mutates `g`: rewrites `[reflect pad] -> conv -> [add residual] -> [relu | relu6 | hardtanh]`
+ * chains with at least one of the optional parts into torchwick::conv2d_act nodes. `allow()` is asked once per rewrite
  * (JIT_OPT_LIMIT). Returns how many chains were fused.
  */
 export function fuseConvEpilogue(g: Graph, allow: () => boolean = () => true): number {
@@ -141,7 +159,8 @@ export function fuseConvEpilogue(g: Graph, allow: () => boolean = () => true): n
       conv.blocks.forEach(visit);
       const args = convArgs(conv);
       if (!args) continue;
-      const chain: Node[] = [conv];
+      const pad = args[0].node(), padding = reflectPadding(pad, args[4]);
+      const chain: Node[] = padding ? [pad, conv] : [conv];
       let out = conv.output(), residual: Value | null = null, range: [number, number] = [-Infinity, Infinity];
       const add = soleUser(out);
       if (add && add.owningBlock === b && (residual = residualOf(add, out))) {
@@ -155,17 +174,51 @@ export function fuseConvEpilogue(g: Graph, allow: () => boolean = () => true): n
         range = r;
       }
       if (chain.length === 1 || !allow()) continue;
-      const last = chain[chain.length - 1];
-      g.withInsertPoint(last, () => {
-        const none = residual ?? g.insertConstant(null);
-        const [lo, hi] = range.map((x) => g.insertConstant(x, { type: FloatT }));
-        const n = g.insertNode(g.createNode(CONV_ACT, [...args, none, lo, hi], 1));
-        n.sourceRange = last.sourceRange;
-        n.scopeName = last.scopeName;
-        n.output().setType(last.output().type);
-        last.output().replaceAllUsesWith(n.output());
-      });
-      for (const m of chain.reverse()) m.destroy();
+      replaceChain(g, chain, CONV_ACT, (none) => {
+        const [x, pads] = padding ? [pad.inputs[0], g.insertConstant(padding, { type: args[4].type })] : [args[0], args[4]];
+        return [x, args[1], args[2], args[3], pads, args[5], args[6], g.insertConstant(padding ? 'reflect' : 'zeros'), residual ?? none()];
+      }, range);
+      fused++;
+    }
+  };
+  visit(g.block);
+  return fused;
+}
+
+// Given: a chain of nodes, each the sole user of the one before, in one block. Execute: inserts a
+// `kind` node taking `inputs` then lo, hi at the last node's place, points the last output's uses
+// at it and destroys the chain. Result: the block computes the same value in one node.
+function replaceChain(g: Graph, chain: Node[], kind: string, inputs: (none: () => Value) => Value[], range: [number, number]): void {
+  const last = chain[chain.length - 1];
+  g.withInsertPoint(last, () => {
+    const ins = inputs(() => g.insertConstant(null));
+    const [lo, hi] = range.map((x) => g.insertConstant(x, { type: FloatT }));
+    const n = g.insertNode(g.createNode(kind, [...ins, lo, hi], 1));
+    n.sourceRange = last.sourceRange;
+    n.scopeName = last.scopeName;
+    n.output().setType(last.output().type);
+    last.output().replaceAllUsesWith(n.output());
+  });
+  for (const m of [...chain].reverse()) m.destroy();
+}
+
+/**
+ * Mutates `g`: rewrites `instance_norm(x, w, b, None, None, use_input_stats=True, _, eps, _)`
+ * followed by its only user relu / relu6 / hardtanh into torchwick::instance_norm_act. Returns
+ * how many were fused.
+ */
+export function fuseNormActivation(g: Graph, allow: () => boolean = () => true): number {
+  let fused = 0;
+  const visit = (b: Block): void => {
+    for (const norm of b.nodes()) {
+      norm.blocks.forEach(visit);
+      const ins = norm.inputs;
+      if (norm.kind !== 'aten::instance_norm' || ins.length !== 9 || constantValue(ins[5]) !== true) continue;
+      if (ins[3].type.kind !== 'NoneType' || ins[4].type.kind !== 'NoneType' || num(ins[7]) === undefined) continue;
+      const act = soleUser(norm.output());
+      const range = act && act.owningBlock === b && act.inputs[0] === norm.output() ? activationRange(act) : null;
+      if (!act || !range || !allow()) continue;
+      replaceChain(g, [norm, act], NORM_ACT, () => [ins[0], ins[1], ins[2], ins[7]], range);
       fused++;
     }
   };

@@ -107,8 +107,12 @@ function rowOf(n: Node): OpRow {
   throw new UnknownOpError(n.kind, reason ?? `at ${where(n)}`);
 }
 
+/** An environment slot's mark for a value bound to `undefined` (an empty slot is unbound). */
+const UNDEFINED = Symbol('undefined');
+
 class Frame {
-  private readonly env = new Map<Value, unknown>();
+  /** Values by `Value.unique` (unique within the graph): an array, not a Map, on the per-call path. */
+  private readonly env: unknown[] = [];
   private readonly refs = new Map<Tensor, number>();
   private readonly owned = new Set<Tensor>();
   private readonly live: Liveness;
@@ -151,12 +155,13 @@ class Frame {
   }
 
   private get(v: Value): unknown {
-    if (!this.env.has(v)) throw new ScriptRuntimeError(`value %${v.debugName()} is used before it is defined`, null, where(v.node()));
-    return this.env.get(v);
+    const x = this.env[v.unique];
+    if (x === undefined) throw new ScriptRuntimeError(`value %${v.debugName()} is used before it is defined`, null, where(v.node()));
+    return x === UNDEFINED ? undefined : x;
   }
 
   private bind(v: Value, x: unknown): void {
-    this.env.set(v, x);
+    this.env[v.unique] = x === undefined ? UNDEFINED : x;
     if (x instanceof Tensor) this.refs.set(x, (this.refs.get(x) ?? 0) + 1);
   }
 
@@ -174,8 +179,8 @@ class Frame {
   private kill(vs: readonly Value[] | undefined): void {
     if (!vs) return;
     for (const v of vs) {
-      const x = this.env.get(v);
-      this.env.delete(v);
+      const x = this.env[v.unique];
+      this.env[v.unique] = undefined;
       this.release(x);
     }
   }

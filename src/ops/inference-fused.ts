@@ -1,0 +1,107 @@
+// The rows the inference pass src/jit/passes/fuse-conv-epilogue.ts creates:
+//   torchwick::conv2d_act: act(conv(x, W, b) + residual) in one convolution call (conv-fast.ts);
+//   torchwick::instance_norm_act: act(instance_norm(x, w, b)) in one normalizing pass.
+// Their own file: conv-fast.ts is imported by conv.ts, and conv2d_act needs conv.ts's reference
+// convolution for the shapes the fast path does not take.
+import { engine } from '../engine/engine.js';
+import { Tensor } from '../sdk/tensor.js';
+import { promoteTypes } from '../sdk/dtype.js';
+import { contiguous, empty, mapN, values } from './exec.js';
+import { NORM_OPS } from './norm.js';
+import { RESAMPLE_OPS } from './resample.js';
+import { convolution } from './conv.js';
+import { conv2dFast, type ConvActivation } from './conv-fast.js';
+import type { OpDef } from './table.js';
+
+const CONV_ACT = 'torchwick::conv2d_act';
+const NORM_ACT = 'torchwick::instance_norm_act';
+
+/** y = v clamped to [lo, hi] elementwise (NaN passes through), in a new tensor; v is disposed. */
+function clampInto(op: string, v: Tensor, lo: number, hi: number): Tensor {
+  const out = mapN(op, [v], v.dtype, (q) => (q < lo ? lo : q > hi ? hi : q));
+  v.dispose();
+  return out;
+}
+
+/**
+ * The fused row's computation: act(conv(x, w, b) + residual), act = clamp to [lo, hi] (relu is
+ * [0, inf], relu6 / hardtanh(0, 6) is [0, 6], none is [-inf, inf]); padding_mode 'reflect' pads x
+ * by reflection (a folded F.pad(x, p, 'reflect')), 'zeros' with zeros. Shapes conv2dFast cannot take
+ * run the reference convolution and elementwise passes instead: slower, same values.
+ */
+function conv2dAct(x: Tensor, w: Tensor, b: Tensor | null, stride: number[], padding: number[], dilation: number[], groups: number,
+  paddingMode: string, residual: Tensor | null, lo: number, hi: number): Tensor {
+  const act: ConvActivation | undefined = lo === -Infinity && hi === Infinity ? undefined : { kind: 'clamp', min: lo, max: hi };
+  const pair = (v: number[]) => (v.length === 1 ? [v[0], v[0]] : v) as [number, number];
+  const reflect = paddingMode === 'reflect';
+  if (x.dim === 4 && [stride, padding, dilation].every((v) => v.length === 1 || v.length === 2)) {
+    const y = conv2dFast(x, w, b, pair(stride), pair(padding), pair(dilation), groups, act, residual, reflect ? 'reflect' : 'zeros');
+    if (y) return y;
+  }
+  // Reflection padding first (F.pad's order: last dim's pair first), then the convolution without.
+  const padded = reflect ? padRow.impl(x, padding.flatMap((p) => [p, p]).reverse(), 'reflect', null) as Tensor : x;
+  let y = convolution(CONV_ACT, padded, w, b, stride, reflect ? padding.map(() => 0) : padding, dilation, false, 0, groups);
+  if (padded !== x) padded.dispose();
+  if (residual) {
+    const sum = mapN(CONV_ACT, [y, residual], promoteTypes(y.dtype, residual.dtype), (p, q) => p + q);
+    y.dispose();
+    y = sum;
+  }
+  return act ? clampInto(CONV_ACT, y, lo, hi) : y;
+}
+
+const padRow = RESAMPLE_OPS.find((r) => r.schema.startsWith('aten::pad('))!;
+const instanceNormRow = NORM_OPS.find((r) => r.schema.startsWith('aten::instance_norm('))!;
+
+/**
+ * clamp(instance_norm(x, w, b, use_input_stats=True, eps), lo, hi): per-(n, c) moments
+ * (f32_moments), then one f32_norm_affine_minmax pass that normalizes, scales, shifts and clamps.
+ * Other dtypes and shapes take aten::instance_norm and a clamp pass.
+ */
+function instanceNormAct(x: Tensor, w: Tensor | null, b: Tensor | null, eps: number, lo: number, hi: number): Tensor {
+  const C = x.shape[1];
+  const fits = (t: Tensor | null) => !t || (t.dtype === 'float32' && t.numel === C);
+  if (x.dtype !== 'float32' || x.dim < 3 || !fits(w) || !fits(b) || x.numel === 0) {
+    return clampInto(NORM_ACT, instanceNormRow.impl(x, w, b, null, null, true, 0.1, eps, false), lo, hi);
+  }
+  const e = engine(), rows = x.shape[0] * C, S = x.numel / rows;
+  const xc = contiguous(x), y = empty(x.shape, 'float32');
+  const [wv, bv] = [w ? values(w) : null, b ? values(b) : null];
+  const stats = e.alloc(rows * 16), params = e.alloc(rows * 12);
+  try {
+    e.k.f32_moments(xc.ptr, rows, S, stats, stats + rows * 8);
+    const mean = e.array('float64', stats, rows) as Float64Array, vr = e.array('float64', stats + rows * 8, rows) as Float64Array;
+    const p = e.array('float32', params, rows * 3) as Float32Array;
+    for (let r = 0; r < rows; r++) {
+      const c = r % C;
+      p[r] = mean[r];
+      p[rows + r] = (1 / Math.sqrt(vr[r] + eps)) * (wv ? wv[c] : 1);
+      p[2 * rows + r] = bv ? bv[c] : 0;
+    }
+    e.k.f32_norm_affine_minmax(xc.ptr, y.ptr, rows, S, params, params + rows * 4, params + rows * 8, 0, 0, lo, hi);
+  } finally {
+    e.free(stats);
+    e.free(params);
+    if (xc !== x) xc.dispose();
+  }
+  return y;
+}
+
+/**
+ * Rows outside aten that the inference passes create (src/jit/passes/fuse-conv-epilogue.ts); the
+ * namespace says they are torchwick's, not PyTorch's (no schemas.txt entry). Saving a graph that
+ * holds one writes it as is: PyTorch cannot load such an archive, so the passes run only on the
+ * graphs the interpreter executes, never on a module's saved code.
+ */
+export const INFERENCE_FUSED_OPS: OpDef[] = [
+  {
+    schema: `${CONV_ACT}(Tensor input, Tensor weight, Tensor? bias, int[] stride, int[] padding, int[] dilation, int groups, str padding_mode, Tensor? residual, float lo, float hi) -> Tensor`,
+    tags: ['opaque'],
+    impl: conv2dAct,
+  },
+  {
+    schema: `${NORM_ACT}(Tensor input, Tensor? weight, Tensor? bias, float eps, float lo, float hi) -> Tensor`,
+    tags: ['opaque'],
+    impl: instanceNormAct,
+  },
+];
