@@ -51,6 +51,9 @@ const cpuNow = (): number => {
 /**
  * Microseconds per call for each variant: batches sized to take >= `minMs`, then `runs` rounds
  * that time one batch of every variant in turn, so that a noisy machine slows all of them alike.
+ * Each round takes the variants in a new (seeded) order: at 1000x1000 the planes outgrow the
+ * last-level cache, and a variant that always follows eager or the triad (which evict them)
+ * would always start cold.
  */
 function measureAll(fns: Record<string, () => void>, runs: number, minMs: number): Record<string, Timings> {
   const batches: Record<string, number> = {};
@@ -67,9 +70,16 @@ function measureAll(fns: Record<string, () => void>, runs: number, minMs: number
   }
   const wall: Record<string, number[]> = Object.fromEntries(Object.keys(fns).map((k) => [k, []]));
   const cpu: Record<string, number[]> = Object.fromEntries(Object.keys(fns).map((k) => [k, []]));
+  let seed = 12345;
+  const order = Object.keys(fns);
   for (let r = 0; r < runs; r++) {
-    for (const [name, fn] of Object.entries(fns)) {
-      const batch = batches[name];
+    for (let i = order.length - 1; i > 0; i--) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      const j = seed % (i + 1);
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    for (const name of order) {
+      const fn = fns[name], batch = batches[name];
       const c0 = cpuNow(), t0 = performance.now();
       for (let i = 0; i < batch; i++) fn();
       wall[name].push(((performance.now() - t0) * 1e3) / batch);

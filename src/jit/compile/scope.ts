@@ -1,6 +1,6 @@
-// Name environments for the emitter (PyTorch's Environment frames) and the AST analyses the
-// emitter needs before it emits a block: which names a loop body assigns (its loop-carried
-// values) and the rewrite that moves code after an `if` that returns into the other branch.
+// Name environments for the emitter (PyTorch's Environment frames) with how each block exits, and
+// the AST analyses the emitter needs before it emits a block: which names a loop body assigns (its
+// loop-carried values) and the rewrite that moves code after an `if` that exits into the other branch.
 import type { ClassInfo } from '../module.js';
 import type { Expr, Stmt } from '../frontend/ast.js';
 import type { Value } from '../ir.js';

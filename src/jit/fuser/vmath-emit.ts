@@ -96,8 +96,10 @@ export function emitTanh(f: FnBuilder, x: number): number {
 
 /**
  * torch.maximum / minimum: pmax(a, b) is a < b ? b : a, which already gives NaN when a is NaN;
- * only a NaN b needs the fix-up (two instructions instead of the IEEE max's slow path).
+ * only a NaN b needs the fix-up: OR-ing a NaN's bits into any value leaves a NaN (exponent all
+ * ones, mantissa not zero), and OR-ing zero changes nothing: pmax | (b != b & b). Three cheap
+ * instructions after the pmax, where a bitselect costs three on its own.
  */
 export function emitMaxMin(f: FnBuilder, pop: number, a: number, b: number): number {
-  return f.vop(S.bitselect, b, f.vop(pop, a, b), f.vop(S.f32x4Ne, b, b));
+  return f.vop(S.or, f.vop(pop, a, b), f.vop(S.and, f.vop(S.f32x4Ne, b, b), b));
 }
