@@ -43,12 +43,12 @@ const REG_PTR: usize = memory.data(MAX_REGS * 4, 16);
   v128.store32_lane(p, n, 0);
 }
 
-// pmax(a, b) is a < b ? b : a, already NaN for a NaN a: only a NaN b needs the fix-up (as the
-// code generator's emitMaxMin).
+// pmax(a, b) is a < b ? b : a, already NaN for a NaN a: only a NaN b needs the fix-up, OR-ing
+// its bits in (a NaN OR anything is a NaN), as the code generator's emitMaxMin.
 // @ts-ignore: decorator
-@inline function fmax(a: v128, b: v128): v128 { return v128.bitselect(b, f32x4.pmax(a, b), f32x4.ne(b, b)); }
+@inline function fmax(a: v128, b: v128): v128 { return v128.or(f32x4.pmax(a, b), v128.and(f32x4.ne(b, b), b)); }
 // @ts-ignore: decorator
-@inline function fmin(a: v128, b: v128): v128 { return v128.bitselect(b, f32x4.pmin(a, b), f32x4.ne(b, b)); }
+@inline function fmin(a: v128, b: v128): v128 { return v128.or(f32x4.pmin(a, b), v128.and(f32x4.ne(b, b), b)); }
 
 // One class per op so that each instruction's loop inlines its SIMD code (op-type.ts pattern).
 @final @unmanaged class Add { @inline vec(a: v128, b: v128, c: v128): v128 { return f32x4.add(a, b); } }

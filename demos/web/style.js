@@ -43,7 +43,7 @@ function stylize() {
   document.body.dataset.state = 'running';
   const x = imageToTensor(torchwick, input);
   const t0 = performance.now();
-  const y = model.forward(x);
+  const y = torchwick.torch.no_grad(() => model.forward(x));
   const ms = performance.now() - t0;
   const image = tensorToImageData(y);
   const after = $('after');

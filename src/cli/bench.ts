@@ -1,5 +1,6 @@
 // `torchwick bench`: load time, first run and steady-state min/median/max of forward.
 import { tidy } from '../sdk/tensor.js';
+import { no_grad } from '../autograd/mode.js';
 import { intOption, parseArgs, UsageError } from './args.js';
 import { forwardArgs, ms } from './model.js';
 import { counter, progress } from './progress.js';
@@ -24,7 +25,7 @@ export async function run(argv: string[]): Promise<number> {
   // Outputs are freed each time so that steady state measures the model, not a growing heap.
   const once = () => {
     const t0 = performance.now();
-    tidy(() => { module.forward(...inputs); });
+    tidy(() => { no_grad(() => module.forward(...inputs)); });
     return performance.now() - t0;
   };
   const done = progress('first run');

@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tensorToNpy } from '../sdk/npy.js';
+import { no_grad } from '../autograd/mode.js';
 import { TorchwickError } from '../sdk/errors.js';
 import { parseArgs, readUserFile, UsageError } from './args.js';
 import { checkSupported, flattenOutputs, forwardArgs, loadModel, ms, type LoadedModel } from './model.js';
@@ -45,7 +46,8 @@ export async function run(argv: string[]): Promise<number> {
   const t0 = performance.now();
   let result: unknown;
   try {
-    result = model.module.forward(...inputs);
+    // Inference: no autograd graph (as PyTorch's C++ users do with NoGradGuard).
+    result = no_grad(() => model.module.forward(...inputs));
   } catch (e) {
     if (img && e instanceof TorchwickError) {
       throw new UsageError(`the model cannot run on a ${img.width}x${img.height} image (does it need a fixed input size?): ${e.message.split('\n')[0]}`);

@@ -61,7 +61,8 @@ export class Engine {
 
   private rawAlloc(nbytes: number): number {
     this.allocations++;
-    const p = this.k.alloc(Math.max(nbytes, 0));
+    // usize comes back as a signed i32: above 2 GiB it would read negative.
+    const p = this.k.alloc(Math.max(nbytes, 0)) >>> 0;
     if (p === 0) throw new EngineError(`out of memory: cannot allocate ${nbytes} bytes (${this.stats().bytesLive} bytes live)`);
     return p;
   }
@@ -144,7 +145,7 @@ let variant: EngineVariant | null = null;
  * Which build to load: relaxed SIMD when the host validates it, unless TORCHWICK_WASM=simd (Node)
  * asks for the plain one (to compare the two in one machine).
  */
-function preferredVariant(): EngineVariant {
+export function preferredVariant(): EngineVariant {
   const forced = (globalThis as any).process?.env?.TORCHWICK_WASM;
   if (forced === 'simd' || forced === 'relaxed-simd') return forced;
   return (variant ??= WebAssembly.validate(RELAXED_PROBE) ? 'relaxed-simd' : 'simd');

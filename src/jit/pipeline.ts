@@ -75,23 +75,23 @@ const frozen = new WeakMap<ScriptObject, Map<string, Frozen | null>>();
  * The named steps for a module method run without gradients (PyTorch's
  * torch.jit.optimize_for_inference(torch.jit.freeze(m))): submodule calls inlined and parameters
  * made constants, batch norms folded into the convolutions before them, conv + residual +
- * activation and instance norm + activation chains fused. The result is cached per object and method, and rebuilt when an
- * attribute it read was reassigned or written in place; null while the fuser is off, for modules
- * in training mode and for methods that write attributes.
+ * activation and instance norm + activation chains fused. The result is cached per object and
+ * method, and rebuilt when an attribute it read was reassigned or written in place (train()
+ * included); null while the fuser is off, for a module in training mode, and (remembered) for
+ * methods that write attributes or reach a submodule in training mode.
  */
 export function inferenceFunction(self: ScriptObject, fn: ScriptFunction): ScriptFunction | null {
-  if (getFuserMode() === 'off') return null;
+  if (getFuserMode() === 'off' || self.attrs.get('training') === true) return null;
   let byName = frozen.get(self);
   if (!byName) frozen.set(self, (byName = new Map()));
   const have = byName.get(fn.name);
   if (have === null || (have && readsHold(have.reads))) return have?.fn ?? null;
-  let g = fn.graph.copy();
-  const reads = freezeModule(g, self);
+  let reads: FrozenRead[] | null = null;
+  let g = run(fn.graph.copy(), 'freeze', (x) => void (reads = freezeModule(x, self)));
   if (!reads) {
     byName.set(fn.name, null);
     return null;
   }
-  g = run(g, 'freeze', () => {});
   g = run(g, 'fold_conv_bn', (x) => void foldConvBatchNorm(x));
   g = run(g, 'fuse_conv_epilogue', (x, allow) => void fuseConvEpilogue(x, allow));
   g = run(g, 'fuse_norm_act', (x, allow) => void fuseNormActivation(x, allow));

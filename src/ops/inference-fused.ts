@@ -1,5 +1,6 @@
 // The rows the inference pass src/jit/passes/fuse-conv-epilogue.ts creates:
-//   torchwick::conv2d_act: act(conv(x, W, b) + residual) in one convolution call (conv-fast.ts);
+//   torchwick::conv2d_act: act(conv(pad(x), W, b) + residual), pad zeros or reflection, in one
+//     convolution call (conv-fast.ts);
 //   torchwick::instance_norm_act: act(instance_norm(x, w, b)) in one normalizing pass.
 // Their own file: conv-fast.ts is imported by conv.ts, and conv2d_act needs conv.ts's reference
 // convolution for the shapes the fast path does not take.

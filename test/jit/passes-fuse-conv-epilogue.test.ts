@@ -111,7 +111,7 @@ for (const [name, kind, fusedAtLeast] of [['mobilenet_v2_traced', 'torchwick::co
   });
 }
 
-test('the inference graph is rebuilt after a parameter is written in place, and skipped in training mode', () => {
+test('the inference graph is rebuilt after a parameter is written in place, and skipped while in training mode', () => {
   const name = 'mobilenet_v2_traced';
   const m = loadFile(`${FIXTURES}/${name}.pt`);
   const x = npy(`${name}.input0.npy`);
@@ -125,6 +125,8 @@ test('the inference graph is rebuilt after a parameter is written in place, and 
   m.train();
   assert.is(inferenceFunction(m, m.cls.method('forward')!), null);
   assert.is(freezeModule(m.graphOf('forward').copy(), m), null);
+  m.eval();
+  assert.ok(inferenceFunction(m, m.cls.method('forward')!), 'back in eval mode: frozen again');
 });
 
 test.run();

@@ -1,4 +1,4 @@
-// Convolution epilogue fusion for inference, mutating the graph in place. Two steps:
+// Convolution epilogue fusion for inference, mutating the graph in place, in three steps:
 //   freezeModule: a method's graph with its module tree bound: calls to submodules are inlined and
 //     attribute reads become constants (PyTorch's torch.jit.freeze), so that foldConvBatchNorm
 //     sees the weights and the conv chains of Sequential containers sit in one block;
@@ -51,36 +51,49 @@ export function freezeModule(g: Graph, self: ScriptObject): FrozenRead[] | null 
     if (obj.attrs.has('training')) reads.push({ obj, name: 'training', value: obj.attrs.get('training'), version: 0 });
   };
   known(g.inputs[0], self);
+  // Walks a block until no call is left to inline; false when the graph cannot be frozen.
   const visit = (b: Block): boolean => {
-    for (const n of b.nodes()) {
-      if (n.kind === 'prim::SetAttr') return false;
-      if (!n.blocks.every(visit)) return false;
-      const obj = n.inputs.length ? objects.get(n.inputs[0]) : undefined;
-      if (!obj) continue;
-      if (obj.attrs.get('training') === true) return false;
-      if (n.kind === 'prim::CallMethod') {
-        const callee = obj.cls.method(n.getAttr('name', 's'))?.graph;
-        if (!callee) continue;
-        const outs = g.inlineGraph(callee.copy(), n.inputs, n);
-        n.outputs.forEach((o, i) => o.replaceAllUsesWith(outs[i]));
-        n.destroy();
-        // The inlined nodes come next in this block: look at them before going on.
-        return visit(b);
+    for (let inlined = true; inlined; ) {
+      inlined = false;
+      for (const n of b.nodes()) {
+        const r = freezeNode(n);
+        if (r === false) return false;
+        // The inlined nodes now sit where the call was: walk the block again to reach them.
+        if (r === 'inlined') {
+          inlined = true;
+          break;
+        }
       }
-      if (n.kind !== 'prim::GetAttr') continue;
-      const name = n.getAttr('name', 's');
-      if (!obj.attrs.has(name)) continue;
-      const value = obj.attrs.get(name);
-      if (isObject(value)) {
-        known(n.output(), value);
-        continue;
-      }
-      const c = constantFor(g, n, value);
-      if (!c) continue;
-      reads.push({ obj, name, value, version: versionOf(value) });
-      n.output().replaceAllUsesWith(c);
-      n.destroy();
     }
+    return true;
+  };
+  const freezeNode = (n: Node): boolean | 'inlined' => {
+    if (n.kind === 'prim::SetAttr') return false;
+    if (!n.blocks.every(visit)) return false;
+    const obj = n.inputs.length ? objects.get(n.inputs[0]) : undefined;
+    if (!obj) return true;
+    if (obj.attrs.get('training') === true) return false;
+    if (n.kind === 'prim::CallMethod') {
+      const callee = obj.cls.method(n.getAttr('name', 's'))?.graph;
+      if (!callee) return true;
+      const outs = g.inlineGraph(callee.copy(), n.inputs, n);
+      n.outputs.forEach((o, i) => o.replaceAllUsesWith(outs[i]));
+      n.destroy();
+      return 'inlined';
+    }
+    if (n.kind !== 'prim::GetAttr') return true;
+    const name = n.getAttr('name', 's');
+    if (!obj.attrs.has(name)) return true;
+    const value = obj.attrs.get(name);
+    if (isObject(value)) {
+      known(n.output(), value);
+      return true;
+    }
+    const c = constantFor(g, n, value);
+    if (!c) return true;
+    reads.push({ obj, name, value, version: versionOf(value) });
+    n.output().replaceAllUsesWith(c);
+    n.destroy();
     return true;
   };
   return visit(g.block) ? reads : null;
