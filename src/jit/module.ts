@@ -134,9 +134,11 @@ export class ScriptObject {
   callMethod(name: string, ...args: unknown[]): any {
     const fn = this.cls.method(name);
     if (!fn) throw new ScriptCompileError(`'${this.cls.qualname}' has no method '${name}'`, this.cls.file, null);
-    // Gradients wanted: a fused forward with a fused backward (autodiff), where the graph allows.
+    // Gradients wanted while training: a fused forward with a fused backward (autodiff), where the
+    // graph allows. In eval mode (inference that forgot no_grad) building that plan costs more than
+    // it saves: eager autograd records through the interpreter instead.
     const grad = wantsGrad([this, ...args]);
-    const diff = grad && callDifferentiable(fn.graph, [this, ...args], (g, a) => runGraph(g, fn.qualname, a), (n) => methodCallee(n) ?? calleeFunction(fn.unit, n));
+    const diff = grad && this.attrs.get('training') === true && callDifferentiable(fn.graph, [this, ...args], (g, a) => runGraph(g, fn.qualname, a), (n) => methodCallee(n) ?? calleeFunction(fn.unit, n));
     if (diff) return diff.value;
     // No gradients: the frozen, conv-fused graph where the module is in eval mode (pipeline.ts).
     return ((grad ? null : inferenceFunction(this, fn)) ?? fn).call([this, ...args]);
