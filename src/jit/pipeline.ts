@@ -11,7 +11,7 @@ import { eliminateDeadCode } from './passes/eliminate-dead-code.js';
 import { fusePointwise } from './passes/fuse-pointwise.js';
 import { differentiate, type Differentiated } from './autodiff/differentiate.js';
 import { foldConvBatchNorm } from './passes/fold-conv-batch-norm.js';
-import { freezeModule, fuseConvEpilogue, fuseNormActivation, readsHold, type FrozenRead } from './passes/fuse-conv-epilogue.js';
+import { foldConstantLists, freezeModule, fuseConvEpilogue, fuseNormActivation, readsHold, type FrozenRead } from './passes/fuse-conv-epilogue.js';
 import { getFuserMode } from './fuser/launch.js';
 import type { ScriptObject } from './module.js';
 import type { ScriptFunction } from './compile/unit.js';
@@ -95,6 +95,7 @@ export function inferenceFunction(self: ScriptObject, fn: ScriptFunction): Scrip
   g = run(g, 'fold_conv_bn', (x) => void foldConvBatchNorm(x));
   g = run(g, 'fuse_conv_epilogue', (x, allow) => void fuseConvEpilogue(x, allow));
   g = run(g, 'fuse_norm_act', (x, allow) => void fuseNormActivation(x, allow));
+  g = run(g, 'constant_lists', (x) => void foldConstantLists(x));
   g = run(g, 'dce', (x) => eliminateDeadCode(x));
   const entry = { fn: Object.create(fn, { graph: { value: g } }) as ScriptFunction, reads };
   byName.set(fn.name, entry);

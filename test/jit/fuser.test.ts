@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { torch, jit, Tensor } from '../../src/index.js';
+import { torch, jit, Tensor, engine } from '../../src/index.js';
 import { optimize } from '../../src/jit/pipeline.js';
 import { allNodes, SUBGRAPH_ATTR } from '../../src/jit/ir.js';
 import { fuserStats, resetFuser, setFuserMode } from '../../src/jit/fuser/launch.js';
@@ -208,8 +208,13 @@ test('a repeated call reuses its prepared launch; new shapes, strides and modes 
   same(fused(...t), plain(...t));
   same(fused(...a), plain(...a));
   assert.is(fuserStats().unfusedRuns, 0);
+  // A disposed input fails before the launch allocates anything (a strided one after its copy).
   a[2].dispose();
+  t[6].dispose();
+  const before = engine().stats().bytesLive;
   assert.throws(() => fused(...a), /disposed|dispose\(\)/);
+  assert.throws(() => fused(...t), /disposed|dispose\(\)/);
+  assert.is(engine().stats().bytesLive, before);
 });
 
 test('generated and template kernels at unroll and tile boundaries', () => {

@@ -238,30 +238,42 @@ function prepare(sub: Graph, ts: readonly Tensor[]): Prepared {
   const outDtypes: DType[] = prog.outputs.map((o) => (o.type === 'f32' ? 'float32' : 'bool'));
   const strides = contiguousStrides(shape);
   const numel = shape.reduce((a, b) => a * b, 1);
-  const outputs = (): Tensor[] => outDtypes.map((d) => new Tensor(Storage.allocate(numel * DTYPES[d].size), d, shape.slice(), strides.slice()));
-  const result = (outs: Tensor[]) => (outs.length === 1 ? outs[0] : outs);
-  if (numel === 0) return { ...sig, fused: false, run: () => result(outputs()) };
+  const output = (d: DType) => new Tensor(Storage.allocate(numel * DTYPES[d].size), d, shape.slice(), strides.slice());
+  if (numel === 0) {
+    return { ...sig, fused: false, run: () => (outDtypes.length === 1 ? output(outDtypes[0]) : outDtypes.map(output)) };
+  }
   const plan = planLaunch(ts, shape);
   const k = kernelFor(prog, plan.layouts);
   if (!k) return unfused;
   const { kernel, codegen } = k;
-  const nIn = ts.length;
-  const args = [plan.outer, plan.inner, ...new Array<number>(nIn + outDtypes.length).fill(0)];
+  const nIn = ts.length, nOut = outDtypes.length;
+  // The kernel's argument array, filled in place at each launch.
+  const args = [plan.outer, plan.inner, ...new Array<number>(nIn + nOut).fill(0)];
   const copies = plan.copy.some(Boolean);
   const run = (xs: readonly Tensor[]): unknown => {
-    const outs = outputs();
-    const temps: Tensor[] = [];
-    for (let i = 0; i < nIn; i++) {
-      let t = xs[i];
-      if (copies && plan.copy[i]) temps.push((t = contiguous(t.asStrided(shape, broadcastStrides(t, shape)), true)));
-      args[2 + i] = t.ptr;
+    let temps: Tensor[] | null = null;
+    try {
+      // Inputs first: a disposed one throws before any output exists.
+      for (let i = 0; i < nIn; i++) {
+        let t = xs[i];
+        if (copies && plan.copy[i]) (temps ??= []).push((t = contiguous(t.asStrided(shape, broadcastStrides(t, shape)), true)));
+        args[2 + i] = t.ptr;
+      }
+      let result: Tensor | Tensor[];
+      if (nOut === 1) {
+        result = output(outDtypes[0]);
+        args[2 + nIn] = result.ptr;
+      } else {
+        result = outDtypes.map(output);
+        for (let j = 0; j < nOut; j++) args[2 + nIn + j] = result[j].ptr;
+      }
+      kernel(args);
+      if (codegen) state.stats.codegenRuns++;
+      else state.stats.templateRuns++;
+      return result;
+    } finally {
+      if (temps) for (const t of temps) t.dispose();
     }
-    for (let j = 0; j < outs.length; j++) args[2 + nIn + j] = outs[j].ptr;
-    kernel(args);
-    if (codegen) state.stats.codegenRuns++;
-    else state.stats.templateRuns++;
-    for (const t of temps) t.dispose();
-    return result(outs);
   };
   return { ...sig, fused: true, run };
 }

@@ -1,7 +1,9 @@
 // Convolution epilogue fusion for inference, mutating the graph in place, in three steps:
 //   freezeModule: a method's graph with its module tree bound: calls to submodules are inlined and
 //     attribute reads become constants (PyTorch's torch.jit.freeze), so that foldConvBatchNorm
-//     sees the weights and the conv chains of Sequential containers sit in one block;
+//     sees the weights and the conv chains of Sequential containers sit in one block; then
+//     foldConstantLists makes lists of constants (a conv's stride, padding...) constants too, so
+//     the interpreter does not rebuild them on every run;
 //   fuseConvEpilogue: `act(conv(reflect_pad(x), W, b) [+ residual])` chains (each part optional
 //     but the conv) become one torchwick::conv2d_act node (src/ops/conv-fast.ts), whose kernel
 //     pads by reflection while making its padded copy, and adds the residual and clamps while
@@ -13,7 +15,7 @@
 // The rows live in src/ops/inference-fused.ts.
 import { Tensor } from '../../sdk/tensor.js';
 import { constTensorOf } from '../compile/resolved.js';
-import { constantValue, type Block, type Graph, type Node, type Value } from '../ir.js';
+import { allNodes, constantValue, type Block, type Graph, type Node, type Value } from '../ir.js';
 import { FloatT } from '../types.js';
 import { jsValue } from './op-rows.js';
 import type { ScriptObject } from '../module.js';
@@ -21,8 +23,8 @@ import type { ScriptObject } from '../module.js';
 // Duck-typed: module.ts imports the pipeline, which imports this file.
 const isObject = (x: unknown): x is ScriptObject => typeof x === 'object' && x !== null && (x as ScriptObject).attrs instanceof Map && !!(x as ScriptObject).cls;
 
-export const CONV_ACT = 'torchwick::conv2d_act';
-export const NORM_ACT = 'torchwick::instance_norm_act';
+const CONV_ACT = 'torchwick::conv2d_act';
+const NORM_ACT = 'torchwick::instance_norm_act';
 
 /** An attribute read the frozen graph depends on: it holds while `obj.attrs.get(name)` is `value`, unwritten. */
 export interface FrozenRead { obj: ScriptObject; name: string; value: unknown; version: number }
@@ -97,6 +99,21 @@ export function freezeModule(g: Graph, self: ScriptObject): FrozenRead[] | null 
     return true;
   };
   return visit(g.block) ? reads : null;
+}
+
+/** Mutates `g`: each prim::ListConstruct of int, float or bool constants becomes one constant list. */
+export function foldConstantLists(g: Graph): number {
+  let folded = 0;
+  for (const n of allNodes(g.block)) {
+    if (n.kind !== 'prim::ListConstruct' || n.output().type.kind !== 'List') continue;
+    const xs = n.inputs.map(constantValue);
+    if (!xs.length || !xs.every((x) => typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean')) continue;
+    const c = g.withInsertPoint(n, () => g.insertConstant(xs as number[], { type: n.output().type }));
+    n.output().replaceAllUsesWith(c);
+    n.destroy();
+    folded++;
+  }
+  return folded;
 }
 
 function constantFor(g: Graph, at: Node, value: unknown): Value | null {

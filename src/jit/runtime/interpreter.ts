@@ -111,13 +111,14 @@ function rowOf(n: Node): OpRow {
 const UNDEFINED = Symbol('undefined');
 
 class Frame {
-  /** Values by `Value.unique` (unique within the graph): an array, not a Map, on the per-call path. */
-  private readonly env: unknown[] = [];
+  /** Values by `Value.unique` (below the graph's `nextUnique`): an array, not a Map, on the per-call path. */
+  private readonly env: unknown[];
   private readonly refs = new Map<Tensor, number>();
   private readonly owned = new Set<Tensor>();
   private readonly live: Liveness;
 
   constructor(private readonly run: Run, private readonly unit: CompilationUnit, private readonly graph: Graph) {
+    this.env = new Array(graph.nextUnique);
     this.live = liveness(graph);
   }
 
