@@ -5,7 +5,8 @@
 // so that they see the same machine load; min/median/max ms after warm-up; ratio = torchwick /
 // onnxruntime-web (medians); peak_bytes = the engine's peak live bytes during one forward (weights
 // included). A child process with --experimental-wasm-relaxed-simd adds the relaxed-SIMD build's
-// time; --profile prints ms per op row.
+// time; --profile prints ms per op row; --case=KEY runs one case;
+// --no-relaxed skips the relaxed-SIMD child.
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -110,8 +111,8 @@ function profile(forward: () => void, runs: number): [string, number, number][] 
 }
 
 /** torchwick's fused forward of each case in a child Node with relaxed SIMD on: its median ms by key. */
-function relaxedColumn(quick: boolean): Record<string, number> | null {
-  const child = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', process.argv[1], 'models', '--torchwick-only', ...(quick ? ['--quick'] : [])],
+function relaxedColumn(quick: boolean, only: string | undefined): Record<string, number> | null {
+  const child = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', process.argv[1], 'models', '--torchwick-only', ...(quick ? ['--quick'] : []), ...(only ? [`--case=${only}`] : [])],
     { encoding: 'utf8', env: { ...process.env, TORCHWICK_WASM: 'relaxed-simd' } });
   const line = child.stdout?.split('\n').find((l) => l.startsWith('{"relaxed"'));
   return line ? JSON.parse(line).relaxed : null;
@@ -119,11 +120,12 @@ function relaxedColumn(quick: boolean): Record<string, number> | null {
 
 export async function run(args: string[]): Promise<void> {
   const quick = args.includes('--quick'), torchwickOnly = args.includes('--torchwick-only'), wantProfile = args.includes('--profile');
+  const only = args.find((a) => a.startsWith('--case='))?.slice('--case='.length);
   const warmup = quick ? 1 : 2, runs = quick ? 3 : 10;
   const k = engine().k;
   const results: Record<string, object> = {};
   const relaxed: Record<string, number> = {};
-  for (const c of CASES) {
+  for (const c of CASES.filter((x) => !only || x.key === only)) {
     const module = loadFile(`${FIXTURES}/torchscript/${c.pt}.pt`);
     const x = tensorFromNpy(new Uint8Array(readFileSync(`${FIXTURES}/torchscript/${c.pt}.input0.npy`)));
     if (x.shape.join(',') !== c.shape.join(',')) throw new Error(`${c.pt}.input0.npy has shape [${x.shape}], expected [${c.shape}]`);
@@ -183,7 +185,7 @@ export async function run(args: string[]): Promise<void> {
     return;
   }
   // A second column: the relaxed-SIMD build, which Node 20 runs only with a flag (browsers do by default).
-  const rx = relaxedColumn(quick);
+  const rx = args.includes('--no-relaxed') ? null : relaxedColumn(quick, only);
   for (const [key, r] of Object.entries(results) as [string, any][]) {
     if (!rx?.[key]) continue;
     console.log(`${key}: torchwick relaxed-simd (child node --experimental-wasm-relaxed-simd) med ${rx[key].toFixed(1)} ms, ratio ${(rx[key] / r.ort_wasm_ms).toFixed(2)} against this run's onnxruntime-web`);

@@ -1,10 +1,18 @@
 // Structured exits for SSA emission (what PyTorch's exit transforms do): a statement list is
 // rewritten so that `return`, `break` and `continue` only end a list. An `if` that may exit takes
 // the statements after it into each branch that does not exit, so every path ends in one exit
-// and the emitter can give prim::If an output for the exit's value.
+// and the emitter can give prim::If an output for the exit's value. A `return` inside a loop leaves
+// through the loop's condition: the loops carry a "returned" flag and the value out (RETURNED,
+// RETURN_VALUE), and a loop that may return is followed by `if (returned) return value;`, which
+// takes the rest of the list into its other branch like any `if` that may exit.
 
 const EXITS = new Set(['ReturnStatement', 'BreakStatement', 'ContinueStatement']);
 const LOOPS = new Set(['ForStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement', 'ForInStatement']);
+
+/** Names of the variables carrying a return out of loops: not JS identifiers, so no clash with user names. */
+export const RETURNED = '#returned';
+export const RETURN_VALUE = '#return';
+export const isSynthetic = (name: string): boolean => name.startsWith('#');
 
 export const asList = (s: any): any[] => (!s ? [] : s.type === 'BlockStatement' ? s.body : [s]);
 
@@ -27,8 +35,25 @@ export function mayExit(s: any, inLoop = false): boolean {
   return Object.values(s).some((c) => (Array.isArray(c) ? c.some((x) => mayExit(x, nested)) : c && typeof c === 'object' && 'type' in c && mayExit(c, nested)));
 }
 
+/** Whether `s` holds a `return` (nested functions excluded). */
+export const containsReturn = (s: any): boolean => mayExit(s, true);
+/** Whether `s` is a loop with a `return` inside. */
+export const loopReturns = (s: any): boolean => LOOPS.has(s?.type) && containsReturn(s);
+
+/** `if (returned) return value;` after a loop that may return. */
+function returnGuard(loop: any): any {
+  const id = (name: string) => ({ type: 'Identifier', name, loc: loop.loc });
+  return { type: 'IfStatement', test: id(RETURNED), consequent: { type: 'ReturnStatement', argument: id(RETURN_VALUE), loc: loop.loc }, alternate: null, loc: loop.loc, returnGuard: true };
+}
+
 /** The list rewritten so that exits only end lists; statements after an exit are dropped. */
-export function structureExits(stmts: any[]): any[] {
+export function structureExits(list: any[]): any[] {
+  const stmts: any[] = [];
+  list.forEach((s, i) => {
+    stmts.push(s);
+    // (A list moved into a branch is structured again: its loops have their guards already.)
+    if (loopReturns(s) && !list[i + 1]?.returnGuard) stmts.push(returnGuard(s));
+  });
   const out: any[] = [];
   for (let i = 0; i < stmts.length; i++) {
     const s = stmts[i];

@@ -1,11 +1,13 @@
 // The scripting frontend's IR emitter (PyTorch's ir_emitter.cpp for a JavaScript subset): one pass
 // over acorn's AST building SSA with prim::If / prim::Loop blocks. Statements are here; calls and
 // operators are in calls.ts. Exits are structured first (control.ts), so every `return`, `break`
-// and `continue` ends a statement list and its value becomes an If output.
+// and `continue` ends a statement list and its value becomes an If output. A `return` inside a
+// loop sets the loop's next condition to false and the carried RETURNED / RETURN_VALUE variables,
+// as PyTorch's exit transform does; the value's type is PENDING until every return has been seen.
 import { Graph, type Block, type Node, type Value } from '../ir.js';
 import { BoolT, FloatT, IntT, StrT, TensorT, listType, tupleType, unify, isSubtypeOf, type JitType, typeToPython } from '../types.js';
 import { Env } from './env.js';
-import { alwaysExits, assignedNames, asList, structureExits } from './control.js';
+import { RETURNED, RETURN_VALUE, alwaysExits, assignedNames, asList, containsReturn, isSynthetic, loopReturns, structureExits } from './control.js';
 import { ScriptError, ScriptSyntaxError, type ScriptPos } from './errors.js';
 import type { ParsedFunction } from './parse.js';
 import { BUILTIN_GLOBALS, type Sugared } from './sugared.js';
@@ -14,6 +16,8 @@ import { Calls } from './calls.js';
 /** What ends a statement list: nothing, a return (its value) or a loop exit (continue condition). */
 type Exit = { kind: 'none' } | { kind: 'return'; value: Value } | { kind: 'loop'; cond: Value };
 const NONE: Exit = { kind: 'none' };
+/** The type of a value carrying a return out of loops until the function's return type is known. */
+const PENDING: JitType = { kind: 'Any' };
 
 interface LoopContext { onContinue: () => Value }
 
@@ -49,6 +53,8 @@ export class Emitter {
   readonly graph = new Graph();
   env = new Env();
   private loops: LoopContext[] = [];
+  /** The types of the values the function's `return` statements give. */
+  private returnTypes: JitType[] = [];
   readonly calls: Calls;
 
   constructor(readonly fn: ParsedFunction, readonly opts: EmitOptions = {}) {
@@ -76,7 +82,17 @@ export class Emitter {
     const exit = this.statements(body, true);
     const ret = exit.kind === 'return' ? exit.value : this.constant(null);
     g.registerOutput(ret);
+    settlePending(g.block, this.returnType());
     return g;
+  }
+
+  /** What every `return` gives, unified (as the If outputs merging them are). */
+  private returnType(): JitType {
+    return this.returnTypes.reduce((a, b) => {
+      const t = unify(a, b);
+      if (!t) throw this.error(this.fn.node, `the function returns ${typeToPython(a)} and ${typeToPython(b)}`);
+      return t;
+    });
   }
 
   self: Sugared | null = null;
@@ -152,8 +168,13 @@ export class Emitter {
       case 'BlockStatement': return this.statements(s.body);
       case 'IfStatement': return this.ifStatement(s);
       case 'ReturnStatement': {
-        if (this.loops.length) throw this.unsupported(s, 'return inside a loop');
-        return { kind: 'return', value: s.argument ? this.expr(s.argument) : this.constant(null) };
+        const value = s.argument ? this.expr(s.argument) : this.constant(null);
+        if (value.type !== PENDING) this.returnTypes.push(value.type);
+        if (!this.loops.length) return { kind: 'return', value };
+        // Leaves every enclosing loop: each one's body yields false and carries the value out.
+        this.env.assign(RETURNED, this.constant(true));
+        this.env.assign(RETURN_VALUE, value);
+        return { kind: 'loop', cond: this.constant(false) };
       }
       case 'BreakStatement':
       case 'ContinueStatement': {
@@ -162,9 +183,15 @@ export class Emitter {
         if (!loop) throw this.error(s, `${s.type === 'BreakStatement' ? 'break' : 'continue'} outside a loop`);
         return { kind: 'loop', cond: s.type === 'BreakStatement' ? this.constant(false) : loop.onContinue() };
       }
-      case 'ForStatement': return this.forStatement(s);
-      case 'ForOfStatement': return this.forOf(s);
-      case 'WhileStatement': return this.whileLoop(s, [], null);
+      case 'ForStatement': case 'ForOfStatement': case 'WhileStatement':
+        // The outermost loop that returns declares the carried return flag and value here, where
+        // the guard after the loop (control.ts) reads them.
+        if (loopReturns(s) && !this.env.has(RETURNED)) {
+          this.env.declare(RETURNED, this.constant(false));
+          this.env.declare(RETURN_VALUE, this.node('prim::Uninitialized', [], [PENDING], s).output());
+        }
+        if (s.type === 'ForStatement') return this.forStatement(s);
+        return s.type === 'ForOfStatement' ? this.forOf(s) : this.whileLoop(s, [], null);
       default: throw this.unsupported(s);
     }
   }
@@ -267,12 +294,12 @@ export class Emitter {
     if (t.exit.kind === 'loop' && f.exit.kind === 'loop') outs.push({ values: [t.exit.cond, f.exit.cond] });
     for (const name of names) outs.push({ values: [t.env.lookup(name)!, f.env.lookup(name)!], name });
     const merged = outs.map(({ values: [a, b], name }) => {
-      const type = unify(a.type, b.type);
-      if (!type) throw this.error(at, `${name ? `'${name}'` : 'the result'} is ${typeToPython(a.type)} in the true branch and ${typeToPython(b.type)} in the false branch`);
+      const type = a.type === PENDING || b.type === PENDING ? PENDING : unify(a.type, b.type);
+      if (!type) throw this.error(at, `${name && !isSynthetic(name) ? `'${name}'` : 'the result'} is ${typeToPython(a.type)} in the true branch and ${typeToPython(b.type)} in the false branch`);
       n.blocks[0].registerOutput(a);
       n.blocks[1].registerOutput(b);
       const o = n.addOutput(type);
-      if (name) o.setDebugName(name);
+      if (name && !isSynthetic(name)) o.setDebugName(name);
       return o;
     });
     names.forEach((name, i) => this.env.assign(name, merged[merged.length - names.length + i]));
@@ -300,6 +327,7 @@ export class Emitter {
    */
   private loop(at: any, trip: Value, cond: Value, bodyAst: any[], carriedExtra: any[], bind: (iter: Value) => void, cont: () => Value): Exit {
     const assigned = assignedNames([bodyAst, carriedExtra]);
+    if (bodyAst.some(containsReturn)) [RETURNED, RETURN_VALUE].forEach((name) => assigned.add(name));
     const carried = [...assigned].filter((name) => this.env.has(name));
     const inits = carried.map((name) => this.env.lookup(name)!);
     const n = this.node('prim::Loop', [trip, cond, ...inits], inits.map((v) => v.type), at);
@@ -307,7 +335,7 @@ export class Emitter {
     const iter = body.addInput('', IntT);
     const before = this.env;
     this.env = new Env(before);
-    carried.forEach((name, i) => this.env.declare(name, body.addInput(name, inits[i].type)));
+    carried.forEach((name, i) => this.env.declare(name, body.addInput(isSynthetic(name) ? '' : name, inits[i].type)));
     this.loops.push({ onContinue: cont });
     let exit: Exit;
     try {
@@ -329,7 +357,7 @@ export class Emitter {
     });
     this.env = before;
     carried.forEach((name, i) => {
-      n.outputs[i].setDebugName(name);
+      if (!isSynthetic(name)) n.outputs[i].setDebugName(name);
       this.env.assign(name, n.outputs[i]);
     });
     return NONE;
@@ -539,6 +567,15 @@ export class Emitter {
     const type = unify(vals[0].type, vals[1].type);
     if (!type) throw this.error(at, `the two results are ${typeToPython(vals[0].type)} and ${typeToPython(vals[1].type)}`);
     return n.addOutput(type);
+  }
+}
+
+/** Gives the values still typed PENDING the function's return type. */
+function settlePending(b: Block, type: JitType): void {
+  for (const v of b.inputs) if (v.type === PENDING) v.setType(type);
+  for (const n of b.nodes()) {
+    for (const o of n.outputs) if (o.type === PENDING) o.setType(type);
+    n.blocks.forEach((x) => settlePending(x, type));
   }
 }
 
