@@ -1,4 +1,5 @@
 // Literal spelling as torch.jit.save prints it (python_print.cpp), so saved archives read like PyTorch's.
+import { formatG } from '../printer.js';
 
 /**
  * A double with max_digits10 (17) significant digits in C++ stream style (`%.17g`), plus a trailing
@@ -6,23 +7,8 @@
  * "1.0000000000000001e-05", 6 -> "6.".
  */
 export function formatFloat(v: number): string {
-  if (Number.isNaN(v)) return 'nan';
-  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-  if (v === 0) return Object.is(v, -0) ? '-0.' : '0.';
-  const [mantissa, expText] = v.toExponential(16).split('e');
-  const exp = Number(expText);
-  if (exp < -4 || exp >= 17) {
-    const digits = stripZeros(mantissa);
-    const e = Math.abs(exp).toString().padStart(2, '0');
-    return `${digits}e${exp < 0 ? '-' : '+'}${e}`;
-  }
-  const fixed = stripZeros(v.toFixed(16 - exp));
-  return fixed.includes('.') ? fixed : fixed + '.';
-}
-
-// `%g` drops trailing zeros of the fraction; the '.' goes too when nothing follows it.
-function stripZeros(s: string): string {
-  return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
+  const s = formatG(v, 17);
+  return /^-?\d+$/.test(s) ? `${s}.` : s;
 }
 
 const ESCAPES: Record<string, string> = {
