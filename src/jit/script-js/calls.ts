@@ -65,7 +65,11 @@ export class Calls {
     const em = this.em;
     const callee = e.callee;
     if (e.optional) throw em.unsupported(e, 'optional call (?.)');
-    if (callee.type === 'Identifier' && !em.env.has(callee.name)) return this.builtinFunction(callee.name, e);
+    if (callee.type === 'Identifier' && !em.env.has(callee.name)) {
+      const fn = em.opts.globals?.[callee.name];
+      if (typeof fn === 'function' && Object.prototype.hasOwnProperty.call(em.opts.globals, callee.name)) return this.functionCall(callee.name, fn, e);
+      return this.builtinFunction(callee.name, e);
+    }
     if (callee.type !== 'MemberExpression' || callee.computed) throw em.unsupported(e, 'calling a computed function value');
     const method = callee.property.name;
     const target = em.sugared(callee.object);
@@ -84,6 +88,18 @@ export class Calls {
       return this.callOp(`aten::${method}`, [self, ...args], kwargs, e);
     }
     throw em.error(callee.property, `${typeToPython(self.type)} has no method '${method}'`);
+  }
+
+  /** `helper(x)` for a function passed in globals: scripted for these argument types, a prim::CallFunction. */
+  private functionCall(name: string, fn: Function, e: any): Value {
+    const em = this.em;
+    const { args, kwargs } = this.args(e.arguments);
+    if (kwargs.size) throw em.unsupported(e, 'keyword arguments to a scripted function');
+    if (!em.opts.scriptFunction) throw em.error(e.callee, `calling '${name}' is not supported here`);
+    const callee = em.opts.scriptFunction(fn, name, args.map((a) => a.type), em.pos(e));
+    const n = em.node('prim::CallFunction', args, [callee.graph.outputs[0].type], e);
+    n.setAttr('name', { kind: 's', value: callee.name });
+    return n.output();
   }
 
   private builtinFunction(name: string, e: any): Value {

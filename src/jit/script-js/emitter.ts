@@ -33,6 +33,10 @@ export interface EmitOptions {
   scriptMethod?: (obj: object, name: string) => Graph;
   /** The class type of a module object (holding its scripted methods). */
   typeOf?: (obj: object) => JitType;
+  /** Scripts a free function (a global) called as `name` with arguments of `argTypes` at `at`. */
+  scriptFunction?: (fn: Function, name: string, argTypes: JitType[], at: ScriptPos) => { name: string; graph: Graph };
+  /** How many parameters are passed (the others are their defaults, as constants); default all. */
+  arity?: number;
 }
 
 const INT64_MAX = 9223372036854775807n;
@@ -55,6 +59,8 @@ export class Emitter {
   private loops: LoopContext[] = [];
   /** The types of the values the function's `return` statements give. */
   private returnTypes: JitType[] = [];
+  /** Each graph input's default value (after self), undefined where the parameter has none. */
+  readonly defaults: unknown[] = [];
   readonly calls: Calls;
 
   constructor(readonly fn: ParsedFunction, readonly opts: EmitOptions = {}) {
@@ -75,7 +81,7 @@ export class Emitter {
       const self = g.addInput('self', this.opts.selfType);
       this.self = { kind: 'module', obj: this.opts.self, value: self, path: '' };
     }
-    for (const p of node.params) this.emitParam(p);
+    node.params.forEach((p: any, i: number) => this.emitParam(p, i));
     const body = node.body.type === 'BlockStatement' ? [...node.body.body] : [{ type: 'ReturnStatement', argument: node.body, loc: node.body.loc }];
     // Falling off the end returns None, as in Python.
     if (!alwaysExits(body[body.length - 1])) body.push({ type: 'ReturnStatement', argument: null, loc: node.loc });
@@ -97,19 +103,26 @@ export class Emitter {
 
   self: Sugared | null = null;
 
-  private emitParam(p: any): void {
+  private emitParam(p: any, i: number): void {
     let name: string;
     let type: JitType = TensorT;
+    let dflt: { value: unknown; type: JitType } | null = null;
     if (p.type === 'Identifier') name = p.name;
     else if (p.type === 'AssignmentPattern' && p.left.type === 'Identifier') {
-      // A default value gives the type (`n = 3` is an int); the value itself is the caller's business.
+      // A default value gives the type (`n = 3` is an int); calls that leave it out pass it.
       name = p.left.name;
-      const t = literalType(p.right);
-      if (!t) throw this.error(p.right, `the default of '${name}' must be a literal (it gives the parameter's type)`);
-      type = t;
+      dflt = literalDefault(p.right);
+      if (!dflt) throw this.error(p.right, `the default of '${name}' must be a literal (it gives the parameter's type)`);
+      type = dflt.type;
     } else throw this.unsupported(p, p.type === 'RestElement' ? 'a rest parameter' : 'a destructured parameter');
+    if (i >= (this.opts.arity ?? Infinity)) {
+      if (!dflt) throw this.error(p, `${this.fn.file}() is missing argument '${name}'`);
+      this.env.declare(name, this.constant(dflt.value, dflt.type));
+      return;
+    }
     const declared = this.opts.paramTypes?.[name];
     const v = this.graph.addInput(name, declared ?? type);
+    this.defaults.push(dflt?.value);
     this.env.declare(name, v);
   }
 
@@ -579,13 +592,15 @@ function settlePending(b: Block, type: JitType): void {
   }
 }
 
-/** The type a literal gives a parameter default (`n = 3` is an int, `eps = 1e-5` a float). */
-function literalType(e: any): JitType | null {
-  const lit = e.type === 'UnaryExpression' && e.operator === '-' ? e.argument : e;
+/** A parameter default's value and the type it gives the parameter (`n = 3` is an int, `eps = 1e-5` a float). */
+function literalDefault(e: any): { value: unknown; type: JitType } | null {
+  const neg = e.type === 'UnaryExpression' && e.operator === '-';
+  const lit = neg ? e.argument : e;
   if (lit.type !== 'Literal') return null;
-  if (typeof lit.value === 'number') return /[.eE]/.test(lit.raw) || !Number.isInteger(lit.value) ? FloatT : IntT;
-  if (typeof lit.value === 'boolean') return BoolT;
-  if (typeof lit.value === 'string') return StrT;
+  if (typeof lit.value === 'number') return { value: neg ? -lit.value : lit.value, type: /[.eE]/.test(lit.raw) || !Number.isInteger(lit.value) ? FloatT : IntT };
+  if (neg) return null;
+  if (typeof lit.value === 'boolean') return { value: lit.value, type: BoolT };
+  if (typeof lit.value === 'string') return { value: lit.value, type: StrT };
   return null;
 }
 

@@ -7,8 +7,9 @@ export interface ScriptPos { file: string; line: number; col: number }
 const where = (p: ScriptPos) => `${p.file}:${p.line}:${p.col}`;
 
 export class ScriptError extends Error {
-  constructor(message: string, readonly pos: ScriptPos) {
-    super(`${message} (at ${where(pos)})`);
+  /** `cause`: the error in a called function that this one reports at the call. */
+  constructor(message: string, readonly pos: ScriptPos, cause?: unknown) {
+    super(`${message} (at ${where(pos)})`, cause === undefined ? undefined : { cause });
     this.name = 'ScriptError';
   }
 }
