@@ -11,6 +11,8 @@
 //   bias: mr floats, or 0 for none; lo/hi clamp the result (pmax/pmin: NaN passes through).
 
 import { fmadd } from './madd';
+// Exported with the GEMM kernels (assembly/index.ts re-exports this file): the few-row product.
+export { f32_gemv_rows_wasmsimd } from './f32-gemv-wasmsimd';
 
 const STAGE: usize = memory.data(32, 16);
 

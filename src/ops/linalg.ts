@@ -230,6 +230,23 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   return out;
 }
 
+// Up to this many rows of x, float32 linear reads W in place (f32_gemv_rows): the GEMM would pack
+// W's transpose on every call, a strided pass over all of W that costs more than the product.
+const GEMV_MAX_ROWS = 8;
+
+/** x @ w^T + bias by f32_gemv_rows for a few rows of float32 x, or null where the GEMM path must run. */
+function linearFewRows(x: Tensor, w: Tensor, bias: Tensor | null): Tensor | null {
+  const K = w.shape[1], N = w.shape[0], rows = numelOf(x.shape.slice(0, -1));
+  if (x.dtype !== 'float32' || w.dtype !== 'float32' || rows > GEMV_MAX_ROWS || rows === 0 || !w.isContiguous()) return null;
+  if (bias && (bias.dtype !== 'float32' || bias.dim !== 1 || bias.shape[0] !== N || bias.strides[0] !== 1)) return null;
+  const xr = x.dim === 2 ? x : foldRows(x);
+  if (!xr || (xr.shape[1] > 1 && xr.strides[1] !== 1)) return null;
+  const out = empty([...x.shape.slice(0, -1), N], 'float32');
+  engine().k.f32_gemv_rows_wasmsimd(rows, N, K, xr.ptr, rows > 1 ? xr.strides[0] : K, w.ptr, bias ? bias.ptr : 0, out.ptr, N);
+  if (xr !== x) xr.dispose();
+  return out;
+}
+
 /** y = x @ w^T + bias; w may be 1-D (a dot product per row). */
 export function linear(x: Tensor, w: Tensor, bias: Tensor | null): Tensor {
   const wt = w.dim === 2 ? w.asStrided([w.shape[1], w.shape[0]], [w.strides[1], w.strides[0]]) : w;
@@ -243,6 +260,11 @@ export function linear(x: Tensor, w: Tensor, bias: Tensor | null): Tensor {
     }
     const dtype = sameDtype('aten::linear', x, wt);
     const batch = x.shape.slice(0, -2);
+    const fast = linearFewRows(x, w, bias);
+    if (fast) {
+      if (wt !== w) wt.dispose();
+      return fast;
+    }
     out = product(x, wt, batch, [...x.shape.slice(0, -1), wt.shape[1]], dtype, 1, bias ? 1 : 0, bias);
   } else {
     const prod = matmul(x, wt);
