@@ -9,6 +9,7 @@ import type { OpRow } from './table.js';
 import { needsRecording, recordOp, bumpVersions } from '../autograd/record.js';
 import { withGradMode } from '../autograd/mode.js';
 import { OP_TABLE } from './index.js';
+import { full } from './creation.js';
 
 export const NO_MATCH = Symbol('no match');
 
@@ -154,13 +155,8 @@ export function currentTracer(): OpTracer | null {
   return tracer;
 }
 
-let scalarTensor: (v: number | boolean) => Tensor = () => {
-  throw new Error('scalar tensors not available');
-};
-/** Set by the SDK (creation ops live above the op table). */
-export function setScalarTensor(fn: (v: number | boolean) => Tensor): void {
-  scalarTensor = fn;
-}
+/** A Python scalar passed where a Tensor is expected becomes a 0-dim tensor, as in PyTorch. */
+const scalarTensor = (v: number | boolean): Tensor => full([], v, typeof v === 'boolean' ? 'bool' : Number.isInteger(v) ? 'int64' : 'float32');
 
 function describe(args: readonly any[], kwargs?: Record<string, any>): string {
   const d = (v: any): string =>

@@ -1,9 +1,8 @@
 // The `torch` namespace: one function per op-table name (torch.add -> aten::add), Tensor methods
 // for rows whose first argument is `self`, Python-level functions that are not one op-table call,
 // and torch.nn.functional.
-import { callOp, setScalarTensor } from '../ops/dispatch.js';
+import { callOp } from '../ops/dispatch.js';
 import { OP_TABLE } from '../ops/index.js';
-import { full } from '../ops/creation.js';
 import { Tensor, tidy, keep } from './tensor.js';
 import { splitOptions } from './args.js';
 import { tensor, fromTypedArray } from './creation.js';
@@ -51,7 +50,6 @@ defineMethod('requires_grad_', function (on = true) { return requiresGrad_(this,
 // Methods whose receiver is not the op's first argument.
 defineMethod('where', function (condition: Tensor, other: any) { return call('aten::where', [condition, this, other]); });
 
-setScalarTensor((v) => full([], v, typeof v === 'boolean' ? 'bool' : Number.isInteger(v) ? 'int64' : 'float32'));
 
 /** `torch`: ops, Python-level functions, creation from JS data, and nn.functional. */
 export const torch: Record<string, any> = {

@@ -6,9 +6,9 @@
 // a gradient rule) are left to the caller's plain run: the interpreter records eager autograd.
 import { Tensor } from '../../sdk/tensor.js';
 import { isGradEnabled, withGradMode } from '../../autograd/mode.js';
-import type { Graph } from '../ir.js';
+import type { Block, Graph, Value } from '../ir.js';
 import { ScriptObject } from '../module.js';
-import type { CalleeResolver } from '../passes/inline-calls.js';
+import { methodCallee, type CalleeResolver } from '../passes/inline-calls.js';
 import { optimizeDifferentiable } from '../pipeline.js';
 import type { Differentiated } from './differentiate.js';
 import { NotDifferentiableError } from './errors.js';
@@ -35,29 +35,76 @@ export function wantsGrad(args: readonly unknown[]): boolean {
   return args.some(needs);
 }
 
+/** An object whose attributes a graph reads by name (a ScriptObject, or a scripted JS module's view). */
+interface HasAttributes { getattr(name: string): unknown }
+const hasAttributes = (x: unknown): x is HasAttributes => typeof (x as HasAttributes | null)?.getattr === 'function';
+
 /**
  * The cache key of a call: what the specialised plan depends on. Module objects contribute their
- * attributes (the branches taken on `self.training`-like flags, the parameters' shapes).
+ * attributes (the branches taken on `self.training`-like flags, the parameters' shapes): all of a
+ * ScriptObject's, and for other objects the ones `reads` says the graph reads.
  */
-function signature(args: readonly unknown[]): string {
-  const key = (x: unknown): string => {
+function signature(args: readonly unknown[], reads: readonly string[][][]): string {
+  const key = (x: unknown, top = false): string => {
     if (x instanceof ScriptObject) return `{${[...x.attrs].map(([k, v]) => `${k}:${key(v)}`)}}`;
     if (x instanceof Tensor) return `${x.dtype}[${x.shape}]${x.requiresGrad ? 'g' : ''}${x.isContiguous() ? '' : 's'}`;
-    if (Array.isArray(x)) return `(${x.map(key)})`;
+    if (Array.isArray(x)) return `(${x.map((y) => key(y))})`;
+    // A module reached through an attribute: its own reads are paths of their own.
+    if (!top && hasAttributes(x)) return 'object';
     if (typeof x === 'object' && x !== null) {
       if (!objectIds.has(x)) objectIds.set(x, ++nextObjectId);
       return `#${objectIds.get(x)}`;
     }
     return typeof x === 'string' ? JSON.stringify(x) : String(x);
   };
-  return args.map(key).join(',');
+  const attributes = (x: HasAttributes, paths: readonly string[][]) => `{${paths.map((p) => `${p.join('.')}:${key(attributeAt(x, p))}`)}}`;
+  return args.map((x, i) => (hasAttributes(x) && !(x instanceof ScriptObject) ? attributes(x, reads[i] ?? []) : key(x, true))).join(',');
+}
+
+function attributeAt(x: HasAttributes, path: readonly string[]): unknown {
+  try {
+    return path.reduce<unknown>((o, name) => (o as HasAttributes).getattr(name), x);
+  } catch {
+    return undefined; // a field that is gone: the run reports it
+  }
+}
+
+const readsOf = new WeakMap<Graph, string[][][]>();
+
+/** For each input of `graph`, the attribute paths read from it (`training`, `sub.weight`), in the methods it calls too. */
+function attributeReads(graph: Graph, resolve: CalleeResolver = methodCallee): string[][][] {
+  let reads = readsOf.get(graph);
+  if (reads) return reads;
+  const found = graph.inputs.map(() => new Map<string, string[]>());
+  const visit = (b: Block, origin: Map<Value, { input: number; path: string[] }>): void => {
+    for (const n of b.nodes()) {
+      const from = origin.get(n.inputs[0]);
+      if (n.kind === 'prim::GetAttr' && from) {
+        const read = { input: from.input, path: [...from.path, n.getAttr('name', 's')] };
+        found[read.input].set(read.path.join('.'), read.path);
+        origin.set(n.output(), read);
+      }
+      const callee = n.kind === 'prim::CallMethod' || n.kind === 'prim::CallFunction' ? resolve(n) ?? methodCallee(n) : null;
+      if (callee) {
+        const args = n.inputs.slice(n.inputs.length - callee.inputs.length);
+        const inner = new Map<Value, { input: number; path: string[] }>();
+        callee.inputs.forEach((v, i) => origin.has(args[i]) && inner.set(v, origin.get(args[i])!));
+        visit(callee.block, inner);
+      }
+      n.blocks.forEach((x) => visit(x, origin));
+    }
+  };
+  visit(graph.block, new Map(graph.inputs.map((v, i) => [v, { input: i, path: [] }])));
+  reads = found.map((m) => [...m.values()]);
+  readsOf.set(graph, reads);
+  return reads;
 }
 
 /** The plan for `graph` called with `args` (built on first use), or why there is none. */
 export function planFor(graph: Graph, args: readonly unknown[], resolve?: CalleeResolver): Entry {
   let byKey = plans.get(graph);
   if (!byKey) plans.set(graph, (byKey = new Map()));
-  const key = signature(args);
+  const key = signature(args, attributeReads(graph, resolve));
   if (!byKey.has(key)) {
     let entry: Entry;
     try {

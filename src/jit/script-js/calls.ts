@@ -5,7 +5,7 @@
 import { Tensor } from '../../sdk/tensor.js';
 import { isDType, SCALAR_TYPE_OF } from '../../sdk/dtype.js';
 import type { Value } from '../ir.js';
-import { FloatT, IntT, TensorT, classType, typeToPython, type JitType } from '../types.js';
+import { BoolT, FloatT, IntT, TensorT, classType, typeToPython, type JitType } from '../types.js';
 import type { Emitter } from './emitter.js';
 import { OP_TABLE } from '../../ops/index.js';
 import { findOverload, materialize } from '../compile/schema-match.js';
@@ -195,7 +195,11 @@ export class Calls {
     throw em.error(e.property, `${ns}.${prop} is not supported in scripts`);
   }
 
-  /** A module field: tensors and submodules by prim::GetAttr, plain values as constants. */
+  /**
+   * A module field: tensors, submodules and booleans by prim::GetAttr (flags such as `training`,
+   * which train() and eval() flip after scripting, are read when the graph runs); numbers, strings
+   * and arrays are hyperparameters, folded as constants (PyTorch's Final attributes).
+   */
   private moduleMember(m: Extract<Sugared, { kind: 'module' }>, prop: string, e: any): Sugared {
     const em = this.em;
     const buffers = m.obj._buffers instanceof Map ? m.obj._buffers : null;
@@ -207,6 +211,7 @@ export class Calls {
       return n.output();
     };
     if (field instanceof Tensor) return { kind: 'value', value: getAttr(TensorT) };
+    if (typeof field === 'boolean') return { kind: 'value', value: getAttr(BoolT) };
     if (field !== null && typeof field === 'object' && typeof field.forward === 'function') {
       return { kind: 'module', obj: field, value: getAttr(em.opts.typeOf?.(field) ?? moduleType(field)), path };
     }

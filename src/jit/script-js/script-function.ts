@@ -13,6 +13,8 @@ export interface ScriptFunctionOptions {
   self?: object | null;
   /** Run the optimization pipeline (default true). */
   optimize?: boolean;
+  /** Each parameter's default (undefined: none), passed when a call leaves it out. */
+  defaults?: readonly unknown[];
 }
 
 export interface ScriptFunction {
@@ -32,7 +34,8 @@ export interface ScriptFunction {
 export function makeScriptFunction(name: string, graph: Graph, opts: ScriptFunctionOptions = {}): ScriptFunction {
   const optimized = opts.optimize === false ? graph : optimize(graph.copy());
   const self = opts.self ? moduleObject(opts.self) : null;
-  const fn = function (...args: unknown[]) {
+  const fn = function (...given: unknown[]) {
+    const args = withDefaults(given, opts.defaults ?? []);
     const all = self ? [self, ...args] : args;
     // Gradients wanted: the emitted graph runs as a fused forward with a fused backward (autodiff);
     // where it cannot, unfused, so that every op is recorded by eager autograd.
@@ -50,4 +53,11 @@ export function makeScriptFunction(name: string, graph: Graph, opts: ScriptFunct
     save: { value: (path?: string) => save(fn as unknown as ScriptFunction, path) },
   });
   return fn as ScriptFunction;
+}
+
+/** `args` and the defaults of the parameters after them (up to one without a default: the run reports it). */
+function withDefaults(args: readonly unknown[], defaults: readonly unknown[]): unknown[] {
+  const out = [...args];
+  while (out.length < defaults.length && defaults[out.length] !== undefined) out.push(defaults[out.length]);
+  return out;
 }
