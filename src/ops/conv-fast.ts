@@ -31,9 +31,7 @@ export function setConvFastOptions(o: Partial<ConvFastOptions>): void {
 const CONV_PARAMS = ['n', 'cin', 'h', 'w', 'cout', 'kh', 'kw', 'sh', 'sw', 'ph', 'pw', 'dh', 'dw', 'oh', 'ow',
   'x', 'weights', 'bias', 'y', 'scratch', 'chunk', 'lo', 'hi', 'reflect'] as const;
 type Geometry = Record<(typeof CONV_PARAMS)[number], number>;
-const SCRATCH_SLOT = CONV_PARAMS.indexOf('scratch');
-const LO_SLOT = CONV_PARAMS.indexOf('lo');
-const REFLECT_SLOT = CONV_PARAMS.indexOf('reflect');
+const [X_SLOT, WEIGHTS_SLOT, BIAS_SLOT, Y_SLOT, SCRATCH_SLOT, LO_SLOT] = (['x', 'weights', 'bias', 'y', 'scratch', 'lo'] as const).map((n) => CONV_PARAMS.indexOf(n));
 
 interface Algorithm {
   applies(g: Geometry, groups: number): boolean;
@@ -122,26 +120,35 @@ export function chosenConvAlgorithm(inputShape: readonly number[], weightShape: 
 // Packed weights per weight tensor and algorithm. An entry is stale when the tensor's data moved,
 // its version counter (if it has one) changed, or a sample of its values changed: in-place writes
 // such as load_state_dict's copy_ and optimizer steps must not leave old packed weights in use.
-interface Packed { ptr: number; at: number; version: unknown; sample: Float32Array }
+interface Packed { ptr: number; at: number; version: unknown; offsets: number[]; sample: Float32Array }
 const packedCache = new WeakMap<Tensor, Map<ConvAlgorithm, Packed>>();
 const freePacked = new FinalizationRegistry<number[]>((ptrs) => ptrs.forEach((p) => engine().free(p)));
 const SAMPLES = 17;
 
-function sampleOf(weight: Tensor): Float32Array {
-  const out = new Float32Array(SAMPLES);
-  const f32 = engine().f32, n = weight.numel, sizes = weight.shape, strides = weight.strides;
+/** Element offsets (from the storage's start) of SAMPLES values spread over the weight. */
+function sampleOffsets(weight: Tensor): number[] {
+  const n = weight.numel, sizes = weight.shape, strides = weight.strides, out: number[] = [];
   for (let i = 0; i < SAMPLES; i++) {
     let flat = Math.floor((i * (n - 1)) / (SAMPLES - 1)), off = weight.offset;
     for (let d = sizes.length - 1; d >= 0; d--) {
       off += (flat % sizes[d]) * strides[d];
       flat = Math.floor(flat / sizes[d]);
     }
-    out[i] = f32[(weight.storage.ptr >> 2) + off];
+    out.push(off);
   }
   return out;
 }
 
-const sameSample = (a: Float32Array, b: Float32Array) => a.every((v, i) => Object.is(v, b[i]));
+function sampleAt(weight: Tensor, offsets: number[]): Float32Array {
+  const f32 = engine().f32, base = weight.storage.ptr >> 2;
+  return Float32Array.from(offsets, (o) => f32[base + o]);
+}
+
+function sampleHolds(weight: Tensor, have: Packed): boolean {
+  const f32 = engine().f32, base = weight.storage.ptr >> 2;
+  for (let i = 0; i < SAMPLES; i++) if (!Object.is(f32[base + have.offsets[i]], have.sample[i])) return false;
+  return true;
+}
 
 function dropPacked(weight: Tensor, algo: ConvAlgorithm): void {
   const have = packedCache.get(weight)?.get(algo);
@@ -159,16 +166,16 @@ function packedWeights(weight: Tensor, algo: ConvAlgorithm, g: Geometry): number
     packedCache.set(weight, byAlgo);
   }
   const version = (weight as any).version ?? (weight as any)._version;
-  const sample = sampleOf(weight);
   const have = byAlgo.get(algo);
-  if (have && have.at === weight.ptr && have.version === version && sameSample(have.sample, sample)) return have.ptr;
+  if (have && have.at === weight.ptr && have.version === version && sampleHolds(weight, have)) return have.ptr;
+  const offsets = sampleOffsets(weight), sample = sampleAt(weight, offsets);
   const e = engine();
   const ptr = e.alloc(a.packedSize(g) * 4);
   const w = contiguous(weight);
   a.pack(g, w.ptr, ptr);
   if (w !== weight) w.dispose();
   if (have) dropPacked(weight, algo);
-  const entry = { ptr, at: weight.ptr, version, sample };
+  const entry = { ptr, at: weight.ptr, version, offsets, sample };
   byAlgo.set(algo, entry);
   freePacked.register(weight, [ptr], entry);
   return ptr;
@@ -186,21 +193,41 @@ function geometry(inShape: readonly number[], wShape: readonly number[], stride:
     oh, ow, x: 0, weights: 0, bias: 0, y: 0, scratch: 0, chunk: 8, lo: -Infinity, hi: Infinity, reflect: 0 };
 }
 
-function runAlgorithm(algo: ConvAlgorithm, g: Geometry, x: Tensor, weight: Tensor, bias: Tensor | null, y: Tensor): void {
-  const a = ALGORITHMS[algo];
-  const e = engine();
+/**
+ * A layer's call prepared once (the per-call path of a network runs 50 of these): its algorithm and
+ * parameter block, where only the pointers change between calls, and the scratch it needs.
+ */
+interface Plan { algo: ConvAlgorithm; g: Geometry; slots: Int32Array; scratchBytes: number }
+const plans = new Map<string, Plan>();
+
+function planFor(algo: ConvAlgorithm, g: Geometry, key: string): Plan {
+  const k = key + '|' + algo;
+  let plan = plans.get(k);
+  if (plan) return plan;
+  const a = ALGORITHMS[algo], e = engine();
+  const p: Geometry = { ...g, chunk: a.chunk(g) };
+  const slots = new Int32Array(CONV_PARAMS.length);
+  CONV_PARAMS.forEach((name, i) => (slots[i] = p[name]));
+  new Float32Array(slots.buffer, LO_SLOT * 4, 2).set([p.lo, p.hi]);
+  const desc = e.writeDesc(Array.from(slots));
+  plan = { algo, g: p, slots, scratchBytes: a.scratchSize(desc) * 4 };
+  plans.set(k, plan);
+  return plan;
+}
+
+function runPlan(plan: Plan, x: Tensor, weight: Tensor, bias: Tensor | null, y: Tensor): void {
+  const a = ALGORITHMS[plan.algo], e = engine(), s = plan.slots;
   // Depthwise reads the weight as it is (9 floats per channel: nothing to pack).
-  const direct = a.packedSize(g) === 0 ? contiguous(weight) : null;
-  const weights = direct ? direct.ptr : packedWeights(weight, algo, g);
-  const p: Geometry = { ...g, x: x.ptr, weights, bias: bias ? bias.ptr : 0, y: y.ptr, chunk: a.chunk(g) };
-  const slots = CONV_PARAMS.map((s) => p[s]);
-  const desc = e.writeDesc(slots.slice(0, LO_SLOT));
-  e.f32.set([p.lo, p.hi], (desc >> 2) + LO_SLOT);
-  e.i32[(desc >> 2) + REFLECT_SLOT] = p.reflect;
-  const scratch = e.alloc(a.scratchSize(desc) * 4);
-  e.i32[(desc >> 2) + SCRATCH_SLOT] = scratch;
+  const direct = a.packedSize(plan.g) === 0 ? contiguous(weight) : null;
+  s[X_SLOT] = x.ptr;
+  s[WEIGHTS_SLOT] = direct ? direct.ptr : packedWeights(weight, plan.algo, plan.g);
+  s[BIAS_SLOT] = bias ? bias.ptr : 0;
+  s[Y_SLOT] = y.ptr;
+  const scratch = e.alloc(plan.scratchBytes);
+  s[SCRATCH_SLOT] = scratch;
+  e.i32.set(s, e.desc >> 2);
   try {
-    a.run(desc);
+    a.run(e.desc);
   } finally {
     e.free(scratch);
     if (direct && direct !== weight) direct.dispose();
@@ -208,18 +235,19 @@ function runAlgorithm(algo: ConvAlgorithm, g: Geometry, x: Tensor, weight: Tenso
 }
 
 // The rule's choice (candidates[0]) stays unless another is clearly faster: timings on a shared
-// machine are noisy, and a wrong switch costs more than a missed 10%.
-function measureBest(candidates: ConvAlgorithm[], g: Geometry, x: Tensor, weight: Tensor, bias: Tensor | null, y: Tensor): ConvAlgorithm {
-  const ms = candidates.map((algo) => {
-    runAlgorithm(algo, g, x, weight, bias, y); // packs the weights and warms the caches
-    let best = Infinity;
-    for (let r = 0; r < 2; r++) {
+// machine are noisy, and a wrong switch costs more than a missed 10%. Rounds interleave the
+// candidates and each keeps its best time, so a burst of load hits them alike.
+function measureBest(candidates: ConvAlgorithm[], g: Geometry, key: string, x: Tensor, weight: Tensor, bias: Tensor | null, y: Tensor): ConvAlgorithm {
+  const ps = candidates.map((algo) => planFor(algo, g, key));
+  for (const p of ps) runPlan(p, x, weight, bias, y); // packs the weights and warms the caches
+  const ms = ps.map(() => Infinity);
+  for (let r = 0; r < 5; r++) {
+    ps.forEach((p, i) => {
       const t0 = performance.now();
-      runAlgorithm(algo, g, x, weight, bias, y);
-      best = Math.min(best, performance.now() - t0);
-    }
-    return best;
-  });
+      runPlan(p, x, weight, bias, y);
+      ms[i] = Math.min(ms[i], performance.now() - t0);
+    });
+  }
   let pick = 0;
   for (let i = 1; i < candidates.length; i++) if (ms[i] < 0.9 * ms[pick]) pick = i;
   for (const algo of candidates) if (algo !== candidates[pick]) dropPacked(weight, algo);
@@ -256,14 +284,15 @@ export function conv2dFast(input: Tensor, weight: Tensor, bias: Tensor | null, s
   const x = contiguous(input);
   const b = bias ? contiguous(bias) : null;
   const y = Tensor.empty([g.n, g.cout, g.oh, g.ow], 'float32');
-  const key = geometryKey(g, groups) + '|' + candidates.join(',');
+  const gk = geometryKey(g, groups), key = gk + '|' + candidates.join(',');
+  const planKey = `${gk}|${g.lo},${g.hi},${g.reflect}`;
   let algo = chosen.get(key);
   if (!algo) {
-    algo = candidates.length > 1 && options.measure ? measureBest(candidates, g, x, weight, b, y) : candidates[0];
+    algo = candidates.length > 1 && options.measure ? measureBest(candidates, g, planKey, x, weight, b, y) : candidates[0];
     chosen.set(key, algo);
-    chosen.set(geometryKey(g, groups), algo);
+    chosen.set(gk, algo);
   }
-  runAlgorithm(algo, g, x, weight, b, y);
+  runPlan(planFor(algo, g, planKey), x, weight, b, y);
   if (x !== input) x.dispose();
   if (b && b !== bias) b.dispose();
   if (residual) {

@@ -4,14 +4,17 @@
 import type { Def, Expr, ModuleAst } from '../frontend/ast.js';
 import { parseSource } from '../frontend/parser.js';
 import { unparseStmt } from '../frontend/unparse.js';
-import type { Graph } from '../ir.js';
+import type { Graph, Node } from '../ir.js';
 import { printGraph } from '../printer.js';
 import { classType, TensorT, type JitType } from '../types.js';
-import { ClassInfo, classFromAst } from '../module.js';
+import { ClassInfo, classFromAst, literalValue } from '../module.js';
 import { typeFromExpr } from './annotations.js';
 import { ScriptCompileError } from './errors.js';
 import { emitFunction } from './emitter.js';
 import { runFunction } from '../runtime/interpreter.js';
+import { callDifferentiable, wantsGrad } from '../autodiff/run.js';
+import { methodCallee } from '../passes/inline-calls.js';
+import { runGraph } from '../script-js/run-graph.js';
 
 export interface ParamSig { name: string; type: JitType; default?: Expr; kwOnly: boolean }
 export interface Signature { params: ParamSig[]; returns: JitType | null }
@@ -67,7 +70,25 @@ export class ScriptFunction {
   graphText(): string { return printGraph(this.graph); }
 
   /** Runs the function with JS values (a method takes its object first). */
-  call(args: readonly unknown[]): any { return runFunction(this, args); }
+  call(args: readonly unknown[]): any {
+    // Gradients wanted from a free function: its fused forward and backward (autodiff), as traced
+    // and scripted functions get; where it has none, the plain run records eager autograd.
+    // (Methods get theirs from ScriptObject.callMethod, in training mode only.)
+    const full = !this.owner && wantsGrad(args) ? this.argsWithDefaults(args) : null;
+    const diff = full && callDifferentiable(this.graph, full, (g, a) => runGraph(g, this.qualname, a), (n) => methodCallee(n) ?? this.unit.calleeGraph(n));
+    return diff ? diff.value : runFunction(this, args);
+  }
+
+  /** `args` and the defaults of the parameters left out; null where one has no literal default (the run reports it). */
+  argsWithDefaults(args: readonly unknown[]): unknown[] | null {
+    const rest = this.signature().params.slice(args.length);
+    if (rest.some((p) => !p.default)) return null;
+    try {
+      return [...args, ...rest.map((p) => literalValue(p.default!, (m) => { throw new Error(m); }, this.def))];
+    } catch {
+      return null;
+    }
+  }
 }
 
 const TORCHBIND_PREFIX = '__torch__.torch.classes.';
@@ -145,6 +166,10 @@ export class CompilationUnit {
 
   lookupClass(name: string): ClassInfo | null {
     return this.getClass(name) ?? this.getClass(`__torch__.${name}`);
+  }
+  /** The graph a prim::CallFunction calls (for inlining before autodiff), or null. */
+  calleeGraph(n: Node): Graph | null {
+    return n.kind === 'prim::CallFunction' ? this.getFunction(n.getAttr('name', 's'))?.graph ?? null : null;
   }
   lookupFunction(name: string): ScriptFunction | null {
     return this.getFunction(name) ?? this.getFunction(`__torch__.${name}`);

@@ -10,7 +10,7 @@ import { OP_TABLE } from '../../ops/index.js';
 import { runRow } from '../../ops/dispatch.js';
 import type { OpRow } from '../../ops/table.js';
 import type { SType } from '../../ops/schema.js';
-import { constantValue, type Block, type Graph, type Node, type Value } from '../ir.js';
+import { constantValue, type Block, type ConstTensor, type Graph, type Node, type Value } from '../ir.js';
 import type { JitType } from '../types.js';
 import { ScriptObject, createObject, literalValue, type ClassInfo } from '../module.js';
 import { findOverload } from '../compile/schema-match.js';
@@ -18,7 +18,7 @@ import { RESOLVED_ROWS, UNRESOLVED, tensorOfConst } from '../compile/resolved.js
 import type { CompilationUnit, ScriptFunction } from '../compile/unit.js';
 import { applyStaticTypes, floatToTensor, pyStr } from './static-types.js';
 import { ScriptRuntimeError } from './errors.js';
-import { liveness, type Liveness } from './liveness.js';
+import { liveness } from './liveness.js';
 import { runFusionGroup } from '../fuser/launch.js';
 
 /** State shared by all frames of one top-level call. */
@@ -110,16 +110,78 @@ function rowOf(n: Node): OpRow {
 /** An environment slot's mark for a value bound to `undefined` (an empty slot is unbound). */
 const UNDEFINED = Symbol('undefined');
 
+/** A node to run, and the values to release after it. */
+interface Step { node: Node; kill: readonly Value[] | undefined }
+
+/**
+ * A graph prepared for running, once per graph (graphs are not changed once they run, as for
+ * liveness): its constants evaluated up front (a network's forward has hundreds: parameters,
+ * strides, flags), and each block's other nodes in a list. Lists stay nodes, evaluated per run
+ * into fresh arrays, since an op may mutate a list it is given. Constants are never released: a
+ * loop body reads its constants again on the next trip.
+ */
+interface Prepared {
+  /** The environment every frame starts from: constant values by `Value.unique`. */
+  env: unknown[];
+  steps: Map<Block, Step[]>;
+  atReturn: Map<Block, readonly Value[]>;
+  unusedParams: Map<Block, readonly Value[]>;
+}
+
+const PREPARED = new WeakMap<Graph, Prepared>();
+
+function prepare(g: Graph): Prepared {
+  let p = PREPARED.get(g);
+  if (p) return p;
+  const live = liveness(g);
+  const env: unknown[] = new Array(g.nextUnique);
+  const hoisted = new Set<Value>();
+  const keep = (vs: readonly Value[] | undefined) => vs?.filter((v) => !hoisted.has(v));
+  const steps = new Map<Block, Step[]>();
+  const visit = (b: Block) => {
+    const list: Step[] = [];
+    for (const n of b.nodes()) {
+      if (n.kind === 'prim::Constant') {
+        const v = hoistedConstant(n.output());
+        if (v !== NOT_HOISTED) {
+          env[n.output().unique] = v === undefined ? UNDEFINED : v;
+          hoisted.add(n.output());
+          continue;
+        }
+      }
+      n.blocks.forEach(visit);
+      list.push({ node: n, kill: live.afterNode.get(n) });
+    }
+    steps.set(b, list);
+  };
+  visit(g.block);
+  for (const list of steps.values()) for (const st of list) st.kill = keep(st.kill);
+  const filtered = (m: Map<Block, Value[]>) => new Map([...m].map(([b, vs]) => [b, keep(vs)!]));
+  p = { env, steps, atReturn: filtered(live.atReturn), unusedParams: filtered(live.unusedParams) };
+  PREPARED.set(g, p);
+  return p;
+}
+
+const NOT_HOISTED = Symbol('not hoisted');
+
+/** A constant's run-time value when it can be computed once and shared (not a list, not an error). */
+function hoistedConstant(v: Value): unknown {
+  const c = constantValue(v);
+  if (Array.isArray(c)) return NOT_HOISTED;
+  if (c !== null && typeof c === 'object') return tensorOfConst(c as ConstTensor) ?? NOT_HOISTED;
+  return typeof c === 'bigint' ? Number(c) : c === undefined ? null : c;
+}
+
 class Frame {
   /** Values by `Value.unique` (below the graph's `nextUnique`): an array, not a Map, on the per-call path. */
   private readonly env: unknown[];
   private readonly refs = new Map<Tensor, number>();
   private readonly owned = new Set<Tensor>();
-  private readonly live: Liveness;
+  private readonly prepared: Prepared;
 
   constructor(private readonly run: Run, private readonly unit: CompilationUnit, private readonly graph: Graph) {
-    this.env = new Array(graph.nextUnique);
-    this.live = liveness(graph);
+    this.prepared = prepare(graph);
+    this.env = this.prepared.env.slice();
   }
 
   execute(args: unknown[]): { value: unknown; survivors: Tensor[] } {
@@ -194,14 +256,14 @@ class Frame {
   private block(b: Block, inputs: readonly unknown[], release: readonly unknown[] = []): unknown[] {
     b.inputs.forEach((p, i) => this.bind(p, inputs[i]));
     release.forEach((x) => this.release(x));
-    this.kill(this.live.unusedParams.get(b));
-    for (const n of b.nodes()) {
-      this.node(n);
-      this.kill(this.live.afterNode.get(n));
+    this.kill(this.prepared.unusedParams.get(b));
+    for (const st of this.prepared.steps.get(b)!) {
+      this.node(st.node);
+      this.kill(st.kill);
     }
     const outs = b.outputs.map((v) => this.get(v));
     this.hold(outs);
-    this.kill(this.live.atReturn.get(b));
+    this.kill(this.prepared.atReturn.get(b));
     return outs;
   }
 

@@ -6,6 +6,7 @@
 // as PyTorch's exit transform does; the value's type is PENDING until every return has been seen.
 import { Graph, type Block, type Node, type Value } from '../ir.js';
 import { BoolT, FloatT, IntT, StrT, TensorT, listType, tupleType, unify, isSubtypeOf, type JitType, typeToPython } from '../types.js';
+import { PENDING, settlePending } from '../pending-type.js';
 import { Env } from './env.js';
 import { RETURNED, RETURN_VALUE, alwaysExits, assignedNames, asList, containsReturn, isSynthetic, loopReturns, structureExits } from './control.js';
 import { ScriptError, ScriptSyntaxError, type ScriptPos } from './errors.js';
@@ -16,8 +17,6 @@ import { Calls } from './calls.js';
 /** What ends a statement list: nothing, a return (its value) or a loop exit (continue condition). */
 type Exit = { kind: 'none' } | { kind: 'return'; value: Value } | { kind: 'loop'; cond: Value };
 const NONE: Exit = { kind: 'none' };
-/** The type of a value carrying a return out of loops until the function's return type is known. */
-const PENDING: JitType = { kind: 'Any' };
 
 interface LoopContext { onContinue: () => Value }
 
@@ -529,6 +528,7 @@ export class Emitter {
     if (ns && typeof ns.mul === 'function' && ns.nn) return BUILTIN_GLOBALS.torch;
     const c = this.constantOf(v);
     if (c) return { kind: 'value', value: c };
+    if (typeof v === 'function') throw this.error(at, `global '${name}' is ${describe(v)}: functions in globals can be called, not used as values`);
     throw this.error(at, `global '${name}' is ${describe(v)}: only numbers, strings, booleans and arrays of those can be captured`);
   }
 
@@ -580,15 +580,6 @@ export class Emitter {
     const type = unify(vals[0].type, vals[1].type);
     if (!type) throw this.error(at, `the two results are ${typeToPython(vals[0].type)} and ${typeToPython(vals[1].type)}`);
     return n.addOutput(type);
-  }
-}
-
-/** Gives the values still typed PENDING the function's return type. */
-function settlePending(b: Block, type: JitType): void {
-  for (const v of b.inputs) if (v.type === PENDING) v.setType(type);
-  for (const n of b.nodes()) {
-    for (const o of n.outputs) if (o.type === PENDING) o.setType(type);
-    n.blocks.forEach((x) => settlePending(x, type));
   }
 }
 
