@@ -138,16 +138,12 @@ export class ScriptObject {
     // graph allows. In eval mode (inference that forgot no_grad) building that plan costs more than
     // it saves: eager autograd records through the interpreter instead.
     const grad = wantsGrad([this, ...args]);
-    const diff = grad && this.attrs.get('training') === true && callDifferentiable(fn.graph, [this, ...args], (g, a) => runGraph(g, fn.qualname, a), (n) => methodCallee(n) ?? calleeFunction(fn.unit, n));
+    const full = grad && this.attrs.get('training') === true ? fn.argsWithDefaults([this, ...args]) : null;
+    const diff = full && callDifferentiable(fn.graph, full, (g, a) => runGraph(g, fn.qualname, a), (n) => methodCallee(n) ?? fn.unit.calleeGraph(n));
     if (diff) return diff.value;
     // No gradients: the frozen, conv-fused graph where the module is in eval mode (pipeline.ts).
     return ((grad ? null : inferenceFunction(this, fn)) ?? fn).call([this, ...args]);
   }
-}
-
-/** The graph of a prim::CallFunction's callee in `unit` (for inlining before autodiff). */
-function calleeFunction(unit: CompilationUnit, n: Node): Graph | null {
-  return n.kind === 'prim::CallFunction' ? unit.getFunction(n.getAttr('name', 's'))?.graph ?? null : null;
 }
 
 /** A loaded (or compiled) nn.Module: call `forward`, read its code, graph and parameters. */

@@ -72,7 +72,9 @@ export function evaluate(g: Graph, args: readonly unknown[], resolve: CalleeReso
     env.set(v, args[i]);
     if (!(args[i] instanceof Tensor)) fixed.add(v);
   });
-  const loops = new Map<Node, { i: number; cond: Value; carried: Value[] }>();
+  /** Iterations unrolled so far; the loop's own inputs hold its state (cond, carried), so that
+   *  replacing an If among the unrolled nodes (replaceAllUsesWith) updates that state too. */
+  const loops = new Map<Node, number>();
   let n: Node | null = g.nodes()[0] ?? null;
   while (n) {
     const prev = n.prev();
@@ -94,7 +96,7 @@ export function evaluate(g: Graph, args: readonly unknown[], resolve: CalleeReso
       case 'prim::Loop': {
         // Unrolled one iteration at a time: the iteration's nodes go before the loop and are
         // walked next; the walk then meets the loop again and decides on the next one.
-        const st = loops.get(n) ?? { i: 0, cond: n.inputs[1], carried: n.inputs.slice(2) };
+        const st = { i: loops.get(n) ?? 0, cond: n.inputs[1], carried: n.inputs.slice(2) };
         if (!fixed.has(n.inputs[0]) || !fixed.has(st.cond)) throw new NotDifferentiableError('prim::Loop on tensor data (data-dependent control flow)');
         if (st.i >= Number(env.get(n.inputs[0])) || !env.get(st.cond)) {
           n = replace(n, st.carried, prev);
@@ -103,7 +105,8 @@ export function evaluate(g: Graph, args: readonly unknown[], resolve: CalleeReso
         const loop = n;
         const i = g.withInsertPoint(loop, () => g.insertConstant(st.i));
         const outs = inlineBefore(loop, loop.blocks[0], [i, ...st.carried]);
-        loops.set(loop, { i: st.i + 1, cond: outs[0], carried: outs.slice(1) });
+        outs.forEach((v, k) => loop.replaceInput(k + 1, v));
+        loops.set(loop, st.i + 1);
         n = prev ? prev.next() : g.nodes()[0];
         continue;
       }

@@ -3,6 +3,7 @@
 // (cond, carried...). Exits follow PyTorch's exit_transforms.cpp: `break`/`continue` set the yielded
 // condition, `return` in a loop leaves through it and the loop carries the value and a flag out;
 // code after a statement that exits on only some paths is guarded by that flag.
+import { PENDING, settlePending } from '../pending-type.js';
 import type * as A from '../frontend/ast.js';
 import type { Block, Node, Value } from '../ir.js';
 import { BoolT, IntT, isSubtypeOf, tupleType, typeToPython, unify, type JitType } from '../types.js';
@@ -252,9 +253,6 @@ export abstract class ControlEmitter extends CallEmitter {
   }
 }
 
-/** The type of a loop-carried return value before the body's return statements are seen. */
-const PENDING: JitType = { kind: 'Any' };
-
 /** How an `if` ends given how its branches end (PyTorch's calcIfExitStatus). */
 function mergeExits(a: ExitStatus, b: ExitStatus): ExitStatus {
   if (a === 'throws') return b;
@@ -269,12 +267,4 @@ function mergeTypes(a: Value | null, b: Value | null): JitType | null {
   return unify(a.type, b.type);
 }
 
-/** Gives values still typed PENDING the function's return type, once it is known. */
-export function settlePending(b: Block, type: JitType): void {
-  for (const v of b.inputs) if (v.type === PENDING) v.setType(type);
-  for (const n of b.nodes()) {
-    for (const o of n.outputs) if (o.type === PENDING) o.setType(type);
-    n.blocks.forEach((x) => settlePending(x, type));
-  }
-}
 

@@ -7,7 +7,8 @@ import { dottedName } from './annotations.js';
 import { RETURN_VAR, Scope, structureExits, type Sugared } from './scope.js';
 import type { ScriptFunction } from './unit.js';
 import { BINARY_OPS } from './emit-expressions.js';
-import { ControlEmitter, settlePending } from './emit-control.js';
+import { ControlEmitter } from './emit-control.js';
+import { settlePending } from '../pending-type.js';
 
 export function emitFunction(fn: ScriptFunction): Graph {
   return new Emitter(fn).run();
