@@ -1,4 +1,4 @@
-// `npm run bench -- conv [--quick]`: every distinct convolution layer of TransformerNet (1x3x227x227)
+// `npm run bench -- conv [--quick] [--model=mobilenet_v2]`: every distinct convolution layer of TransformerNet (1x3x227x227)
 // and MobileNetV2 (1x3x224x224), run by conv2dFast with the algorithm it measures best, beside the
 // WebAssembly SIMD peak measured in the same run. GFLOP/s counts direct-convolution FLOPs
 // (2 N Cout OH OW Cin/groups KH KW), so Winograd can exceed the peak.
@@ -82,11 +82,12 @@ function measurePeak(): number {
 
 export async function run(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
+  const only = args.find((a) => a.startsWith('--model='))?.slice('--model='.length);
   const peak = measurePeak();
   console.log(`WebAssembly SIMD peak (f32x4 mul+add): ${peak.toFixed(1)} GFLOP/s`);
   const results: object[] = [];
   const totals: Record<string, number> = {};
-  for (const layer of [...transformerNet(), ...mobileNetV2()]) {
+  for (const layer of [...transformerNet(), ...mobileNetV2()].filter((l) => !only || l.model === only)) {
     const x = randomTensor(layer.input), w = randomTensor(layer.weight), b = randomTensor([layer.weight[0]]);
     const s: [number, number] = [layer.stride, layer.stride], p: [number, number] = [layer.padding, layer.padding];
     const call = () => conv2dFast(x, w, b, s, p, [1, 1], layer.groups, layer.act);

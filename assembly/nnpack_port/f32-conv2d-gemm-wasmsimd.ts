@@ -5,7 +5,9 @@
 //   stride_w 1 ("direct", NNPACK's implicit GEMM): 8 neighbouring output pixels of one row read 8
 //     consecutive floats of a zero-padded input at a per-k offset (the igemm kernel's offset table).
 //   otherwise (im2col): panels of CHUNK pixels are gathered into scratch, then multiplied.
-import { f32_gemm_4x8_wasmsimd, f32_igemm_4x8_wasmsimd, f32_igemm_3x16_wasmsimd } from './f32-gemm-4x8-wasmsimd';
+import {
+  f32_gemm_4x8_wasmsimd, f32_igemm_4x8_wasmsimd, f32_igemm_3x16_wasmsimd, f32_gemm_4x4t_wasmsimd, f32_gemm_4x1t_wasmsimd,
+} from './f32-gemm-4x8-wasmsimd';
 import { padPlanes } from './pad';
 import {
   geti, getp, getf, N, CIN, H, W, COUT, KH, KW, SH, SW, PH, PW, DH, DW, OH, OW, X, WEIGHTS, BIAS, Y, SCRATCH, CHUNK, LO, HI, REFLECT,
@@ -101,13 +103,15 @@ export function f32_conv2d_gemm_wasmsimd(p: usize): void {
   }
 }
 
-// 1x1: the input planes are the B matrix (row stride HW); the last partial 8-pixel block is copied
-// to a zero-padded panel so no load runs past the input.
+// 1x1: the input planes are the B matrix (row stride HW). A last partial block of 1..4 pixels goes
+// to the transposed 4x4t/4x1t kernels (no wasted columns); one of 5..7 is copied to a zero-padded
+// panel for the 8-wide kernel, so no load runs past the input.
 function pointwise(k: i32, hw: i32, cout: i32, cb: i32, x: usize, a: usize, bias: usize, y: usize, tail: usize, chunk: i32, lo: f32, hi: f32): void {
-  const full = hw & ~7, rowBytes = <usize>hw << 2, panelBytes = <usize>k << 4;
-  if (full < hw) {
+  const full = hw & ~7, rest = hw - full, rowBytes = <usize>hw << 2, panelBytes = <usize>k << 4;
+  const wideTail = rest > 4;
+  if (wideTail) {
     memory.fill(tail, 0, <usize>k << 5);
-    for (let kk = 0; kk < k; kk++) memory.copy(tail + (<usize>kk << 5), x + <usize>kk * rowBytes + (<usize>full << 2), <usize>(hw - full) << 2);
+    for (let kk = 0; kk < k; kk++) memory.copy(tail + (<usize>kk << 5), x + <usize>kk * rowBytes + (<usize>full << 2), <usize>rest << 2);
   }
   for (let p0 = 0; p0 < hw; p0 += chunk) {
     const end = min(hw, p0 + chunk);
@@ -116,10 +120,17 @@ function pointwise(k: i32, hw: i32, cout: i32, cb: i32, x: usize, a: usize, bias
       const yb = y + <usize>(b * 4) * rowBytes;
       for (let j = p0; j < end; j += 8) {
         if (j < full) f32_gemm_4x8_wasmsimd(mr, 8, k, ab, x + (<usize>j << 2), rowBytes, yb + (<usize>j << 2), rowBytes, bb, lo, hi);
-        else f32_gemm_4x8_wasmsimd(mr, hw - j, k, ab, tail, 32, yb + (<usize>j << 2), rowBytes, bb, lo, hi);
+        else if (wideTail) f32_gemm_4x8_wasmsimd(mr, rest, k, ab, tail, 32, yb + (<usize>j << 2), rowBytes, bb, lo, hi);
+        else pointwiseTail(mr, rest, k, ab, x + (<usize>j << 2), rowBytes, yb + (<usize>j << 2), bb, lo, hi);
       }
     }
   }
+}
+
+// @ts-ignore: decorator
+@inline function pointwiseTail(mr: i32, np: i32, k: i32, a: usize, b: usize, rowBytes: usize, c: usize, bias: usize, lo: f32, hi: f32): void {
+  if (np == 4) f32_gemm_4x4t_wasmsimd(mr, k, a, b, rowBytes, c, rowBytes, bias, lo, hi);
+  else for (let j = 0; j < np; j++) f32_gemm_4x1t_wasmsimd(mr, k, a, b + (<usize>j << 2), rowBytes, c + (<usize>j << 2), rowBytes, bias, lo, hi);
 }
 
 // Panels [np/8][K][8] of the im2col matrix for output pixels p0 .. p0 + np (past the end: pixel p0).

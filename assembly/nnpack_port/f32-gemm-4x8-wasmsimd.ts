@@ -182,3 +182,71 @@ export function f32_igemm_3x16_wasmsimd(mr: i32, nc: i32, kc: i32, a: usize, b: 
   if (mr > 1) epilogueRow16(c + cStride, nc, c10, c11, c12, c13, bias, 1, vlo, vhi);
   if (mr > 2) epilogueRow16(c + 2 * cStride, nc, c20, c21, c22, c23, bias, 2, vlo, vhi);
 }
+
+// The last 1..4 pixels of a 1x1 convolution whose plane is not a multiple of 8 (7x7, 14x14), as
+// C^T: one v128 holds the 4 output channels of one pixel (a row of the packed A panel) and the
+// pixel's inputs are splatted. The 8-wide kernel would multiply zeros for the missing columns
+// (7 of 8 at 7x7) and need the tail copied into a padded panel first.
+
+// @ts-ignore: decorator
+@inline function biasLanes(bias: usize, mr: i32): v128 {
+  let v = f32x4.splat(0);
+  if (!bias) return v;
+  v = f32x4.replace_lane(v, 0, load<f32>(bias));
+  if (mr > 1) v = f32x4.replace_lane(v, 1, load<f32>(bias, 4));
+  if (mr > 2) v = f32x4.replace_lane(v, 2, load<f32>(bias, 8));
+  if (mr > 3) v = f32x4.replace_lane(v, 3, load<f32>(bias, 12));
+  return v;
+}
+
+// Stores the first mr lanes of v (channels of one pixel) down column c of C.
+// @ts-ignore: decorator
+@inline function storeColumn(c: usize, cStride: usize, mr: i32, v: v128, lo: v128, hi: v128): void {
+  v = f32x4.pmin(f32x4.pmax(v, lo), hi);
+  v128.store32_lane(c, v, 0);
+  if (mr > 1) v128.store32_lane(c + cStride, v, 1);
+  if (mr > 2) v128.store32_lane(c + 2 * cStride, v, 2);
+  if (mr > 3) v128.store32_lane(c + 3 * cStride, v, 3);
+}
+
+/** C[mr x 4] = A[4-row panel, kc] B[kc x 4] (+ bias, clamped), B row k at b + k * bStride. */
+export function f32_gemm_4x4t_wasmsimd(mr: i32, kc: i32, a: usize, b: usize, bStride: usize,
+  c: usize, cStride: usize, bias: usize, lo: f32, hi: f32): void {
+  let c0 = biasLanes(bias, mr), c1 = c0, c2 = c0, c3 = c0;
+  const aEnd = a + (<usize>kc << 4);
+  while (a < aEnd) {
+    const va = v128.load(a);
+    c0 = fmadd(va, v128.load32_splat(b, 0), c0);
+    c1 = fmadd(va, v128.load32_splat(b, 4), c1);
+    c2 = fmadd(va, v128.load32_splat(b, 8), c2);
+    c3 = fmadd(va, v128.load32_splat(b, 12), c3);
+    a += 16;
+    b += bStride;
+  }
+  const vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);
+  storeColumn(c, cStride, mr, c0, vlo, vhi);
+  storeColumn(c + 4, cStride, mr, c1, vlo, vhi);
+  storeColumn(c + 8, cStride, mr, c2, vlo, vhi);
+  storeColumn(c + 12, cStride, mr, c3, vlo, vhi);
+}
+
+/** C[mr x 1] = A[4-row panel, kc] B[kc x 1] (+ bias, clamped): 4 partial sums over k break the add chain. */
+export function f32_gemm_4x1t_wasmsimd(mr: i32, kc: i32, a: usize, b: usize, bStride: usize,
+  c: usize, cStride: usize, bias: usize, lo: f32, hi: f32): void {
+  let s0 = biasLanes(bias, mr), s1 = f32x4.splat(0), s2 = s1, s3 = s1;
+  const a4 = a + (<usize>(kc & ~3) << 4), aEnd = a + (<usize>kc << 4);
+  while (a < a4) {
+    s0 = fmadd(v128.load(a), v128.load32_splat(b), s0);
+    s1 = fmadd(v128.load(a, 16), v128.load32_splat(b + bStride), s1);
+    s2 = fmadd(v128.load(a, 32), v128.load32_splat(b + 2 * bStride), s2);
+    s3 = fmadd(v128.load(a, 48), v128.load32_splat(b + 3 * bStride), s3);
+    a += 64;
+    b += 4 * bStride;
+  }
+  while (a < aEnd) {
+    s0 = fmadd(v128.load(a), v128.load32_splat(b), s0);
+    a += 16;
+    b += bStride;
+  }
+  storeColumn(c, cStride, mr, f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3)), f32x4.splat(lo), f32x4.splat(hi));
+}

@@ -48,6 +48,9 @@ export class IRError extends Error {
   }
 }
 
+/** The trip count of a prim::Loop that has none (a `while` loop), as PyTorch writes it: INT64_MAX. */
+export const MAX_TRIP_COUNT = 9223372036854775807n;
+
 /** The attribute that holds a fusion group's body; such nodes print as `kind_N`. */
 export const SUBGRAPH_ATTR = 'Subgraph';
 

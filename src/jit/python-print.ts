@@ -3,22 +3,24 @@
 // is inlined into its user when nothing else is printed in between, `aten::x` prints as
 // `torch.x(...)` with trailing default arguments dropped and keyword-only ones as `name=`, other
 // namespaces as `ops.ns.x(...)`, and prim::If / prim::Loop as Python `if`, `for ... in range`
-// and `while`, with loop-carried values assigned before the loop and at the end of its body.
+// and `while` (a counted loop that can exit early becomes a `while` first, see
+// passes/canonicalize-modified-loops.ts), with loop-carried values assigned before the loop and at
+// the end of its body.
 import { constantValue, type Block, type ConstTensor, type Graph, type Node, type Value } from './ir.js';
 import { formatDouble } from './printer.js';
 import { typeToPython, type JitType } from './types.js';
 import { rowOf } from './passes/op-rows.js';
+import { canonicalizeModifiedLoops, loopType } from './passes/canonicalize-modified-loops.js';
 
-const INT64_MAX = 9223372036854775807n;
 const CASTS: Record<string, string> = { 'aten::Int': 'int', 'aten::Float': 'float', 'aten::Bool': 'bool', 'aten::str': 'str' };
 
 /** The TorchScript text of `g` as function `name` (`isMethod`: its first input is `self`). */
 export function pythonPrint(g: Graph, name: string, isMethod = false): string {
-  return new PythonPrinter(g).function(name, isMethod);
+  return new PythonPrinter(canonicalizeModifiedLoops(g)).function(name, isMethod);
 }
 
 /** Tensor constants met while printing, referred to as CONSTANTS.cN. */
-export interface PrintedConstants { tensors: ConstTensor[] }
+interface PrintedConstants { tensors: ConstTensor[] }
 
 class PythonPrinter {
   private names = new Map<Value, string>();
@@ -120,6 +122,8 @@ class PythonPrinter {
     });
   }
 
+  // After canonicalizeModifiedLoops a loop is a `for` (condition always true) or a `while` whose
+  // condition lives in the variable named after the unused counter, as PyTorch's printLoop does.
   private loopNode(n: Node, depth: number, lines: string[]): void {
     const pad = '  '.repeat(depth);
     const [trip, cond, ...inits] = n.inputs;
@@ -132,19 +136,16 @@ class PythonPrinter {
       if (this.ownsOnlyUse(v, body) && p.uses.every((u) => !v.node().isBefore(topIn(u.user, body)))) this.names.set(v, outs[i]);
     });
     this.assign(outs, inits, pad, lines);
-    const isFor = constantValue(cond) === true && constantValue(body.outputs[0]) === true;
-    const tripMax = constantValue(trip) === INT64_MAX || constantValue(trip) === Number(INT64_MAX);
-    if (isFor || !tripMax) {
-      if (!isFor) throw new Error('python-print: a loop with both a trip count and a condition is not printable yet');
-      lines.push(`${pad}for ${this.name(body.inputs[0])} in range(${this.expr(trip)}):`);
+    const counter = this.name(body.inputs[0]);
+    if (loopType(n) === 'For') {
+      lines.push(`${pad}for ${counter} in range(${this.expr(trip)}):`);
       this.block(body, depth + 1, lines);
       this.assign(outs, body.outputs.slice(1), `${pad}  `, lines);
     } else {
-      const c = cond.node().kind === 'prim::Constant' ? this.freshName() : this.name(cond);
-      if (cond.node().kind === 'prim::Constant') lines.push(`${pad}${c} = ${this.expr(cond)}`);
-      lines.push(`${pad}while ${c}:`);
+      lines.push(`${pad}${counter} = ${this.expr(cond)}`);
+      lines.push(`${pad}while ${counter}:`);
       this.block(body, depth + 1, lines);
-      this.assign([c, ...outs], [...body.outputs], `${pad}  `, lines);
+      this.assign([counter, ...outs], [...body.outputs], `${pad}  `, lines);
     }
   }
 
@@ -153,7 +154,7 @@ class PythonPrinter {
     return v.node().owningBlock === b && v.node().kind !== 'prim::Constant' && v.uses.length === 1 && !this.names.has(v);
   }
 
-  /** A `_N` name that belongs to no value (a while loop's condition variable). */
+  /** A `_N` name not used yet. */
   private freshName(): string {
     while (this.used.has(`_${this.temp}`)) this.temp++;
     const n = `_${this.temp++}`;
@@ -204,6 +205,7 @@ class PythonPrinter {
         return /^[A-Za-z_]\w*$/.test(attr) ? `${this.expr(n.input())}.${attr}` : `getattr(${this.expr(n.input())}, "${attr}")`;
       }
       case 'prim::CallMethod': return `(${this.expr(n.input())}).${n.getAttr('name', 's')}(${n.inputs.slice(1).map((v) => `${this.expr(v)}, `).join('')})`;
+      case 'prim::Uninitialized': return `uninitialized(${typeToPython(n.output().type)})`;
       case 'prim::TupleIndex': case 'aten::__getitem__': return `${this.expr(n.inputs[0])}[${this.expr(n.inputs[1])}]`;
     }
     if (CASTS[n.kind]) return `${CASTS[n.kind]}(${args(n.inputs)})`;

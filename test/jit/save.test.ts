@@ -11,6 +11,7 @@ import { readZip } from '../../src/serialize/index.js';
 import { tensorFromNpy } from '../../src/sdk/npy.js';
 import { Tensor } from '../../src/sdk/tensor.js';
 import { torch } from '../../src/index.js';
+import { fileCheck } from './filecheck.js';
 
 const FIXTURES = '../shared/fixtures/torchscript/';
 const ROUNDTRIP = 'test/fixtures/roundtrip/';
@@ -160,6 +161,39 @@ test('values save cannot write give SaveError', () => {
   const m = jit.loadFile(`${FIXTURES}loop_traced.pt`);
   m.setattr('training', new Set() as any);
   assert.throws(() => m.save(), (e: Error) => e instanceof SaveError && /Set/.test(e.message));
+});
+
+test('a counted loop that exits early (break, return) prints as PyTorch\'s while loop and round-trips', () => {
+  function sumUntil(xs: number[], limit: number) {
+    let total = 0;
+    for (let i = 0; i < xs.length; i++) {
+      if (total > limit) break;
+      total += xs[i] * i;
+    }
+    return total;
+  }
+  function firstPair(xs: number[], t: number) {
+    for (let i = 0; i < xs.length; i++) {
+      for (let j = 0; j < i; j++) if (xs[i] + xs[j] === t) return i * 10 + j;
+    }
+    return -1;
+  }
+  const cases: [(xs: number[], t: number) => number, [number[], number][]][] = [
+    [sumUntil, [[[1, 2, 3, 4, 5], 3], [[1, 2, 3, 4, 5], 100], [[], 0], [[7], -1]]],
+    [firstPair, [[[1, 2, 3, 4], 7], [[1, 2, 3, 4], 3], [[5, 5], 10], [[1, 2], 9], [[], 1]]],
+  ];
+  for (const [fn, inputs] of cases) {
+    const s = script(fn, { types: { xs: 'List[int]', limit: 'int', t: 'int' } });
+    // PyTorch's canonicalize_modified_loop: the condition starts as `n > 0` and the body counts.
+    fileCheck(s.code, '// CHECK: torch.gt(\n// CHECK: while \n// CHECK: torch.add(\n// CHECK: torch.lt(\n// CHECK: torch.__and__(');
+    assert.not.match(s.code, /for \w+ in range/, fn.name);
+    const reloaded = jit.loadBytes(s.save());
+    for (const [xs, t] of inputs) {
+      const want = fn(xs, t);
+      assert.is(s(xs, t), want, `${fn.name}(${xs}, ${t}) scripted`);
+      assert.is(reloaded.forward(xs, t), want, `${fn.name}(${xs}, ${t}) saved and loaded`);
+    }
+  }
 });
 
 test.run();

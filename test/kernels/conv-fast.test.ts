@@ -96,6 +96,13 @@ test('1x1 as GEMM matches direct convolution', () => {
     conv(67, 9, 13, 33, [1, 1]), conv(320, 7, 7, 13, [1, 1])], 1e-5);
 });
 
+test('1x1 GEMM tails of 1..7 pixels (transposed 4x4t/4x1t kernels, padded 8-wide panel) match direct convolution', () => {
+  // hw % 8 = 1 (7x7), 2, 3, 4 (14x14), 5, 7; K not a multiple of 4 (the 4x1t remainder), cout % 4 != 0.
+  sweep('gemm1x1', [conv(9, 7, 7, 6, [1, 1]), conv(13, 1, 10, 7, [1, 1], { bias: false }), conv(5, 3, 5, 3, [1, 1], { act: { kind: 'relu' } }),
+    conv(30, 14, 14, 9, [1, 1], { act: { kind: 'clamp', min: 0, max: 0.5 } }), conv(4, 3, 7, 5, [1, 1]), conv(22, 5, 3, 2, [1, 1]),
+    conv(3, 1, 4, 1, [1, 1], { bias: false })], 1e-5);
+});
+
 test('implicit GEMM (stride_w 1) matches direct convolution', () => {
   sweep('direct', [conv(3, 12, 13, 32, [9, 9], { p: [4, 4] }), conv(32, 17, 19, 3, [9, 9]), conv(5, 10, 9, 7, [3, 3], { p: [1, 1], bias: false }),
     conv(4, 11, 12, 6, [3, 5], { p: [2, 1], d: [2, 1] }), conv(6, 9, 10, 5, [3, 3], { s: [2, 1], p: [1, 1] }),
@@ -168,6 +175,14 @@ test('depthwise 3x3 (stride 1, 2; padding 0, 1) matches direct convolution', () 
   const cases: Conv[] = [];
   for (const s of [1, 2]) for (const pad of [0, 1]) for (const [h, w] of [[3, 3], [7, 9], [14, 13], [5, 18]]) {
     cases.push(conv(5, h, w, 5, [3, 3], { groups: 5, s: [s, s], p: [pad, pad], bias: (h + s) % 2 === 1 }));
+  }
+  sweep('dw3x3', cases, 1e-5);
+});
+
+test('depthwise 3x3 with padding 1 read in place: every width 1..21 (first, interior, staged last vectors), heights 1..4', () => {
+  const cases: Conv[] = [];
+  for (const s of [1, 2]) for (let w = 1; w <= 21; w++) for (const h of [1, 2, 3, 4]) {
+    if ((w + h) % 2 === 0 || w > 12) cases.push(conv(3, h, w, 3, [3, 3], { groups: 3, s: [s, s], p: [1, 1], bias: w % 3 !== 0, act: w % 4 === 0 ? { kind: 'clamp', min: 0, max: 0.6 } : undefined }));
   }
   sweep('dw3x3', cases, 1e-5);
 });

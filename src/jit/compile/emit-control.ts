@@ -5,7 +5,7 @@
 // code after a statement that exits on only some paths is guarded by that flag.
 import { PENDING, settlePending } from '../pending-type.js';
 import type * as A from '../frontend/ast.js';
-import type { Block, Node, Value } from '../ir.js';
+import { MAX_TRIP_COUNT, type Block, type Node, type Value } from '../ir.js';
 import { BoolT, IntT, isSubtypeOf, tupleType, typeToPython, unify, type JitType } from '../types.js';
 import {
   COND_VAR, EXIT_VARS, RETURNED_VAR, RETURN_VAR, Scope, assignedNames, containsLoopExit, containsReturn,
@@ -13,8 +13,6 @@ import {
 } from './scope.js';
 import type { Cond } from './emit-core.js';
 import { CallEmitter } from './emit-calls.js';
-
-const MAX_TRIP = 9223372036854775807n;
 
 export abstract class ControlEmitter extends CallEmitter {
   protected abstract stmt(s: A.Stmt, scope: Scope): void;
@@ -183,7 +181,7 @@ export abstract class ControlEmitter extends CallEmitter {
     const c = this.cond(s.test, scope);
     if (c.static === false) return;
     const first = c.v ?? this.const(true);
-    this.emitLoop(this.const(MAX_TRIP), first, s.body, scope, () => {}, (sc) => {
+    this.emitLoop(this.const(MAX_TRIP_COUNT), first, s.body, scope, () => {}, (sc) => {
       const next = this.cond(s.test, sc);
       return next.v ?? this.const(next.static!);
     });

@@ -5,6 +5,7 @@
 // loads and stores: tails stay in SIMD. Transcendentals are inlined.
 import * as F from '../../../assembly/fused/fused-ops.js';
 import type { FType, Program } from './program.js';
+import { FuserError } from './errors.js';
 import { FnBuilder, OP, SIMD as S, moduleBytes } from './wasm-binary.js';
 import { emitExp, emitExpm1, emitLog, emitLog1p, emitMaxMin, emitSigmoid, emitTanh } from './vmath-emit.js';
 
@@ -40,7 +41,7 @@ function emitInstr(f: FnBuilder, op: number, a: number, b: number, c: number, im
     case F.FOP_MASK_TO_F32: return f.vop(S.and, a, f.constF32(1));
     case F.FOP_F32_TO_MASK: return f.vop(S.f32x4Ne, a, f.constF32(0));
   }
-  throw new Error(`fuser codegen: no code for op ${op}`);
+  throw new FuserError(`fuser codegen: no code for op ${op}`);
 }
 
 /** Lanes of bool bytes (4 in the low 32 bits) -> mask. */

@@ -5,6 +5,7 @@
 import { constantValue, mutatesInputs, SUBGRAPH_ATTR, Graph, type Block, type Node, type Value } from '../ir.js';
 import { rowOf } from '../passes/op-rows.js';
 import { RESOLVED_ROWS } from '../compile/resolved.js';
+import { FuserError } from './errors.js';
 
 export const FUSION_GROUP = 'prim::FusionGroup';
 
@@ -70,7 +71,7 @@ function makeGroup(block: Block, group: Set<Node>): Node {
     if (hit) return hit;
     let inner: Value;
     if (v.type.kind !== 'Tensor' && isConstant(v)) {
-      inner = sub.appendNode(sub.createClone(v.node(), () => { throw new Error('constants take no inputs'); })).output();
+      inner = sub.appendNode(sub.createClone(v.node(), () => { throw new FuserError('fuser: a constant cloned into a fusion group has inputs'); })).output();
       constants.push(v);
     } else {
       inner = sub.addInput('', v.type).copyMetadata(v);

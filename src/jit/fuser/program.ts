@@ -3,6 +3,7 @@
 // the two element types the fuser handles (float32 and bool). Registers are SSA: inputs first,
 // then one per instruction. Both back ends (codegen.ts, template.ts) run the same program.
 import * as F from '../../../assembly/fused/fused-ops.js';
+import { FuserError } from './errors.js';
 
 export type FType = 'f32' | 'bool';
 
@@ -97,7 +98,7 @@ export class FuseBuilder {
 
   /** a op b for the FOP_ADD ... FOP_PMIN ops; two scalars fold in JS (as eager folds alpha). */
   arith(op: number, a: Operand | null, b: Operand | null): Operand | null {
-    if (!ARITH.has(op)) throw new Error(`fuser: ${op} is not an arithmetic op`);
+    if (!ARITH.has(op)) throw new FuserError(`fuser: ${op} is not an arithmetic op`);
     if (a === null || b === null) return null;
     if (typeof a === 'number' && typeof b === 'number' && JS_ARITH[op]) return JS_ARITH[op](a, b);
     if (!this.floatOperands([a, b])) return null;

@@ -1,5 +1,6 @@
 // Just enough of the WebAssembly binary format to emit one function that imports `env.memory`:
 // LEB128, sections, and a function body builder with v128 locals. No compiler at run time.
+import { FuserError } from './errors.js';
 
 export const I32 = 0x7f;
 export const V128 = 0x7b;
@@ -73,7 +74,7 @@ export class FnBuilder {
   }
 
   i32(): number {
-    if (this.nI32 >= this.i32Locals) throw new Error('fuser: out of i32 locals');
+    if (this.nI32 >= this.i32Locals) throw new FuserError('fuser: out of i32 locals');
     return this.nParams + this.nI32++;
   }
   v128(): number { return this.nParams + this.i32Locals + this.nV128++; }

@@ -4,7 +4,7 @@
 // and `continue` ends a statement list and its value becomes an If output. A `return` inside a
 // loop sets the loop's next condition to false and the carried RETURNED / RETURN_VALUE variables,
 // as PyTorch's exit transform does; the value's type is PENDING until every return has been seen.
-import { Graph, type Block, type Node, type Value } from '../ir.js';
+import { Graph, MAX_TRIP_COUNT, type Block, type Node, type Value } from '../ir.js';
 import { BoolT, FloatT, IntT, StrT, TensorT, listType, tupleType, unify, isSubtypeOf, type JitType, typeToPython } from '../types.js';
 import { PENDING, settlePending } from '../pending-type.js';
 import { Env } from './env.js';
@@ -37,8 +37,6 @@ export interface EmitOptions {
   /** How many parameters are passed (the others are their defaults, as constants); default all. */
   arity?: number;
 }
-
-const INT64_MAX = 9223372036854775807n;
 
 // Statement and expression kinds that have no TorchScript meaning.
 const UNSUPPORTED: Record<string, string> = {
@@ -432,7 +430,7 @@ export class Emitter {
       if (updateAst) this.exprStatement(updateAst);
       return test();
     };
-    return this.loop(s, this.constant(INT64_MAX, IntT), test(), this.body(s), update, () => {}, cont);
+    return this.loop(s, this.constant(MAX_TRIP_COUNT, IntT), test(), this.body(s), update, () => {}, cont);
   }
 
   private forOf(s: any): Exit {

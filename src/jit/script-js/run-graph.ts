@@ -6,6 +6,8 @@
 import { runFunction } from '../runtime/interpreter.js';
 import { Tensor } from '../../sdk/tensor.js';
 import type { Graph } from '../ir.js';
+import { ScriptRuntimeError } from '../runtime/errors.js';
+import { isOptions as isPlainObject } from '../../sdk/args.js';
 
 export function runGraph(g: Graph, name: string, args: readonly unknown[]): unknown {
   const fn = {
@@ -24,7 +26,7 @@ class JsModuleObject {
   getattr(name: string): unknown {
     const m = this.m;
     const v = name in m ? m[name] : m._buffers instanceof Map ? m._buffers.get(name) : undefined;
-    if (v === undefined) throw new Error(`module ${m.constructor?.name ?? 'object'} has no attribute '${name}'`);
+    if (v === undefined) throw new ScriptRuntimeError(`module ${m.constructor?.name ?? 'object'} has no attribute '${name}'`, 'builtins.AttributeError', '');
     if (v instanceof Tensor || v === null || typeof v !== 'object' || Array.isArray(v)) return v;
     return new JsModuleObject(v); // submodules and ModuleDict-like containers
   }
@@ -33,9 +35,6 @@ class JsModuleObject {
 export function moduleObject(m: object): JsModuleObject {
   return new JsModuleObject(m);
 }
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
 
 /** JS arguments as script values: plain objects are dicts (Maps). */
 function toScript(v: unknown): unknown {

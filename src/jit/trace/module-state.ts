@@ -3,6 +3,7 @@
 // its submodules (fields with forward()) give the scope names (`__module.layer1.0`) of the nodes
 // recorded while they run, so the traced graph keeps the module hierarchy.
 import { Tensor } from '../../sdk/tensor.js';
+import { isOptions as isPlainObject } from '../../sdk/args.js';
 import type { Graph, Value } from '../ir.js';
 import { classType } from '../types.js';
 import type { TracingState } from './tracer.js';
@@ -38,7 +39,7 @@ export function namedSubmodules(m: ModuleLike, prefix = ''): [string, ModuleLike
   const out: [string, ModuleLike][] = [];
   for (const [k, v] of fields(m)) {
     const path = prefix ? `${prefix}.${k}` : k;
-    if (isModuleLike(v) || (v !== null && typeof v === 'object' && !(v instanceof Tensor) && Object.getPrototypeOf(v) === Object.prototype)) {
+    if (isModuleLike(v) || isPlainObject(v)) {
       if (isModuleLike(v)) out.push([path, v]);
       out.push(...namedSubmodules(v as ModuleLike, path));
     }

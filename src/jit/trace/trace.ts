@@ -7,6 +7,7 @@ import { StrT, TensorT, classType, dictType, tupleType, type JitType } from '../
 import { makeScriptFunction, type ScriptFunction } from '../script-js/script-function.js';
 import { paramNames } from '../script-js/parse.js';
 import { describeValue, TracingError } from './errors.js';
+import { isOptions as isPlainObject } from '../../sdk/args.js';
 import { TracingState, tensorTypeOf } from './tracer.js';
 import { isModuleLike, moduleClassName, moduleState, statePaths, withModuleScopes, type ModuleLike } from './module-state.js';
 
@@ -14,9 +15,6 @@ export interface TraceOptions {
   /** Run the optimization pipeline on the traced graph (default true). */
   optimize?: boolean;
 }
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
 
 /**
  * Traces `fnOrModule` called with `exampleInputs` (one argument, or an array of arguments as
