@@ -1,22 +1,32 @@
-// The frontend on real torch.jit.save output: every code/*.py of every fixture archive (extracted to
-// test/fixtures/torchscript-src) parses, and parse -> unparse -> parse gives the same AST.
+// The frontend on real torch.jit.save output: every code/*.py of every fixture archive parses, and
+// parse -> unparse -> parse gives the same AST.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readZip } from '../../src/serialize/zip.js';
 import {
   astEqual, formatFloat, parseSource, quoteString, tokenize, typeExprToString, unparse,
   type ClassDef, type Def, type Stmt,
 } from '../../src/jit/frontend/index.js';
 
-const ROOT = 'test/fixtures/torchscript-src';
-const files = (readdirSync(ROOT, { recursive: true }) as string[])
-  .filter((f) => f.endsWith('.py'))
-  .sort()
-  .map((f) => ({ path: join(ROOT, f), text: readFileSync(join(ROOT, f), 'utf8') }));
+/** Every code/**.py of the fixture archives, keyed `<archive>/<path under code/>`. */
+const ARCHIVES = [
+  ...readdirSync('../shared/fixtures/torchscript').filter((f) => f.endsWith('.pt')).map((f) => `../shared/fixtures/torchscript/${f}`),
+  '../shared/fixtures/training/train_small.initial.pt',
+];
+const sources = new Map<string, string>();
+for (const archive of ARCHIVES) {
+  const zip = readZip(new Uint8Array(readFileSync(archive)));
+  const name = archive.split('/').pop()!.replace(/\.pt$/, '');
+  for (const entry of zip.names()) {
+    const m = /\/code\/(.*\.py)$/.exec(entry);
+    if (m) sources.set(`${name}/${m[1]}`, new TextDecoder().decode(zip.read(entry)));
+  }
+}
+const files = [...sources.keys()].sort().map((path) => ({ path, text: sources.get(path)! }));
 
 function classOf(path: string, name: string): ClassDef {
-  const m = parseSource(readFileSync(join(ROOT, path), 'utf8'), path);
+  const m = parseSource(sources.get(path)!, path);
   const c = m.body.find((s): s is ClassDef => s.kind === 'class' && s.name === name);
   assert.ok(c, `class ${name} in ${path}`);
   return c;
@@ -28,7 +38,7 @@ function method(c: ClassDef, name: string): Def {
   return d;
 }
 
-test('the extracted fixture sources are all there', () => {
+test('the fixture archives hold all their sources', () => {
   // 11 archives; Mask R-CNN alone has dozens of files.
   assert.ok(files.length >= 400, `${files.length} files`);
   assert.ok(files.some((f) => f.path.includes('maskrcnn_tiny_scripted') && f.path.endsWith('roi_heads.py')));
