@@ -8,7 +8,6 @@
 import {
   f32_gemm_4x8_wasmsimd, f32_igemm_4x8_wasmsimd, f32_igemm_3x16_wasmsimd, f32_gemm_4x4t_wasmsimd, f32_gemm_4x1t_wasmsimd,
 } from './f32-gemm-4x8-wasmsimd';
-import { f32_gemm_6x8_wasmsimd } from './f32-gemm-6x8-wasmsimd';
 import { padPlanes } from './pad';
 import {
   geti, getp, getf, N, CIN, H, W, COUT, KH, KW, SH, SW, PH, PW, DH, DW, OH, OW, X, WEIGHTS, BIAS, Y, SCRATCH, CHUNK, LO, HI, REFLECT,
@@ -60,10 +59,6 @@ export function f32_conv2d_gemm_wasmsimd(p: usize): void {
   for (let img = 0; img < n; img++) {
     const xi = x + (<usize>img * <usize>cin * <usize>h * <usize>w << 2);
     const yi = y + (<usize>img * <usize>cout * <usize>ohw << 2);
-    if (isPointwise(p) && (ohw & 7) == 0) {
-      pointwise6(cin, ohw, cout, xi, a, bias, yi, chunk, lo, hi);
-      continue;
-    }
     if (isPointwise(p)) {
       pointwise(cin, ohw, cout, cb, xi, a, bias, yi, scratch, chunk, lo, hi);
       continue;
@@ -136,19 +131,6 @@ function pointwise(k: i32, hw: i32, cout: i32, cb: i32, x: usize, a: usize, bias
 @inline function pointwiseTail(mr: i32, np: i32, k: i32, a: usize, b: usize, rowBytes: usize, c: usize, bias: usize, lo: f32, hi: f32): void {
   if (np == 4) f32_gemm_4x4t_wasmsimd(mr, k, a, b, rowBytes, c, rowBytes, bias, lo, hi);
   else for (let j = 0; j < np; j++) f32_gemm_4x1t_wasmsimd(mr, k, a, b + (<usize>j << 2), rowBytes, c + (<usize>j << 2), rowBytes, bias, lo, hi);
-}
-
-// 1x1 over a plane of whole 8-pixel blocks, weights in 6-row panels (f32_gemm_6x8_pack_weights).
-function pointwise6(k: i32, hw: i32, cout: i32, x: usize, a: usize, bias: usize, y: usize, chunk: i32, lo: f32, hi: f32): void {
-  const rowBytes = <usize>hw << 2, panelBytes = <usize>k * 24;
-  for (let p0 = 0; p0 < hw; p0 += chunk) {
-    const end = min(hw, p0 + chunk);
-    for (let m0 = 0; m0 < cout; m0 += 6) {
-      const mr = min(6, cout - m0), ab = a + <usize>(m0 / 6) * panelBytes, bb = bias ? bias + (<usize>m0 << 2) : 0;
-      const yb = y + <usize>m0 * rowBytes;
-      for (let j = p0; j < end; j += 8) f32_gemm_6x8_wasmsimd(mr, k, ab, x + (<usize>j << 2), rowBytes, yb + (<usize>j << 2), rowBytes, bb, lo, hi);
-    }
-  }
 }
 
 // Panels [np/8][K][8] of the im2col matrix for output pixels p0 .. p0 + np (past the end: pixel p0).

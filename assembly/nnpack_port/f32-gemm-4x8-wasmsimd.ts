@@ -13,7 +13,6 @@
 import { fmadd } from './madd';
 // Exported with the GEMM kernels (assembly/index.ts re-exports this file): the few-row product.
 export { f32_gemv_rows_wasmsimd } from './f32-gemv-wasmsimd';
-export { f32_gemm_6x8_pack_weights } from './f32-gemm-6x8-wasmsimd';
 
 const STAGE: usize = memory.data(32, 16);
 

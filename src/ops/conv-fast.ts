@@ -49,7 +49,6 @@ const roundDown8 = (v: number) => Math.max(8, v & ~7);
 const packA = (g: Geometry, w: number, out: number) => k().f32_gemm_4x8_pack_weights(g.cout, g.cin * g.kh * g.kw, w, out);
 const panelSize = (g: Geometry) => ((g.cout + 3) >> 2) * 4 * g.cin * g.kh * g.kw;
 const isDense = (g: Geometry, groups: number) => groups === 1;
-const wholeBlocks = (g: Geometry) => (g.oh * g.ow) % 8 === 0;
 
 const ALGORITHMS: Record<ConvAlgorithm, Algorithm> = {
   // NNPACK wt8x8: F(6x6, 3x3).
@@ -62,11 +61,10 @@ const ALGORITHMS: Record<ConvAlgorithm, Algorithm> = {
     scratchSize: (d) => k().winograd_6x3_scratch_size(d),
     run: (d) => k().f32_conv2d_winograd_6x3_wasmsimd(d),
   },
-  // Planes of whole 8-pixel blocks run the 6x8 kernel (6-row weight panels); others the 4x8 one.
   gemm1x1: {
     applies: (g, groups) => isDense(g, groups) && g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0,
-    packedSize: (g) => (wholeBlocks(g) ? Math.ceil(g.cout / 6) * 6 * g.cin : panelSize(g)),
-    pack: (g, w, out) => (wholeBlocks(g) ? k().f32_gemm_6x8_pack_weights(g.cout, g.cin, w, out) : packA(g, w, out)),
+    packedSize: panelSize,
+    pack: packA,
     // The columns of B reused by every 4-row weight panel stay in L2 (256 KiB).
     chunk: (g) => roundDown8((1 << 16) / g.cin),
     scratchSize: (d) => k().conv2d_gemm_scratch_size(d),
