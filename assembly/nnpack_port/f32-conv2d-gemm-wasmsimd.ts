@@ -33,7 +33,7 @@ import {
 /** Scratch floats f32_conv2d_gemm_wasmsimd needs for the params block p. */
 export function conv2d_gemm_scratch_size(p: usize): i32 {
   const k = geti(p, CIN) * geti(p, KH) * geti(p, KW);
-  if (isPointwise(p)) return k * 8;
+  if (isPointwise(p)) return k * (geti(p, CHUNK) + 8);
   return geti(p, CIN) * paddedH(p) * paddedW(p) + k + (geti(p, SW) == 1 ? 0 : k * geti(p, CHUNK));
 }
 
@@ -103,26 +103,43 @@ export function f32_conv2d_gemm_wasmsimd(p: usize): void {
   }
 }
 
-// 1x1: the input planes are the B matrix (row stride HW). A last partial block of 1..4 pixels goes
-// to the transposed 4x4t/4x1t kernels (no wasted columns); one of 5..7 is copied to a zero-padded
-// panel for the 8-wide kernel, so no load runs past the input.
-function pointwise(k: i32, hw: i32, cout: i32, cb: i32, x: usize, a: usize, bias: usize, y: usize, tail: usize, chunk: i32, lo: f32, hi: f32): void {
+// 1x1: the input planes are the B matrix (row stride HW). Each chunk's full 8-pixel blocks are
+// packed into [8][K][8]-style panels first, so the microkernel, which rereads them for every 4-row
+// weight panel, walks memory sequentially instead of K rows a plane apart. A last partial block of
+// 1..4 pixels goes to the transposed 4x4t/4x1t kernels (no wasted columns); one of 5..7 is copied to
+// a zero-padded panel for the 8-wide kernel, so no load runs past the input.
+function pointwise(k: i32, hw: i32, cout: i32, cb: i32, x: usize, a: usize, bias: usize, y: usize, scratch: usize, chunk: i32, lo: f32, hi: f32): void {
   const full = hw & ~7, rest = hw - full, rowBytes = <usize>hw << 2, panelBytes = <usize>k << 4;
-  const wideTail = rest > 4;
+  const wideTail = rest > 4, tail = scratch, packed = scratch + (<usize>k << 5);
   if (wideTail) {
     memory.fill(tail, 0, <usize>k << 5);
     for (let kk = 0; kk < k; kk++) memory.copy(tail + (<usize>kk << 5), x + <usize>kk * rowBytes + (<usize>full << 2), <usize>rest << 2);
   }
   for (let p0 = 0; p0 < hw; p0 += chunk) {
-    const end = min(hw, p0 + chunk);
+    const end = min(hw, p0 + chunk), fullEnd = min(end, full);
+    packColumns(x + (<usize>p0 << 2), rowBytes, k, fullEnd - p0, packed);
     for (let b = 0; b < cb; b++) {
       const mr = min(4, cout - b * 4), ab = a + <usize>b * panelBytes, bb = bias ? bias + (<usize>b << 4) : 0;
       const yb = y + <usize>(b * 4) * rowBytes;
       for (let j = p0; j < end; j += 8) {
-        if (j < full) f32_gemm_4x8_wasmsimd(mr, 8, k, ab, x + (<usize>j << 2), rowBytes, yb + (<usize>j << 2), rowBytes, bb, lo, hi);
+        if (j < full) f32_gemm_4x8_wasmsimd(mr, 8, k, ab, packed + (<usize>(j - p0) * <usize>k << 2), 32, yb + (<usize>j << 2), rowBytes, bb, lo, hi);
         else if (wideTail) f32_gemm_4x8_wasmsimd(mr, rest, k, ab, tail, 32, yb + (<usize>j << 2), rowBytes, bb, lo, hi);
         else pointwiseTail(mr, rest, k, ab, x + (<usize>j << 2), rowBytes, yb + (<usize>j << 2), bb, lo, hi);
       }
+    }
+  }
+}
+
+// Panels [np/8][K][8] from K rows (rowBytes apart) of np columns (a multiple of 8).
+function packColumns(x: usize, rowBytes: usize, k: i32, np: i32, out: usize): void {
+  for (let j = 0; j < np; j += 8) {
+    let src = x + (<usize>j << 2), dst = out + (<usize>j * <usize>k << 2);
+    const dEnd = dst + (<usize>k << 5);
+    while (dst < dEnd) {
+      v128.store(dst, v128.load(src));
+      v128.store(dst, v128.load(src, 16), 16);
+      src += rowBytes;
+      dst += 32;
     }
   }
 }

@@ -103,6 +103,11 @@ test('1x1 GEMM tails of 1..7 pixels (transposed 4x4t/4x1t kernels, padded 8-wide
     conv(3, 1, 4, 1, [1, 1], { bias: false })], 1e-5);
 });
 
+test('1x1 GEMM over several pixel chunks (each packed before the weight panels run) matches direct convolution', () => {
+  // Chunks are 65536 / cin pixels: 64 here for cin 1024 (169 = 2 full chunks + 41, tail 1), 32 for cin 2048 (77: tail 5).
+  sweep('gemm1x1', [conv(1024, 13, 13, 6, [1, 1]), conv(2048, 11, 7, 5, [1, 1], { act: { kind: 'relu' } })], 1e-4);
+});
+
 test('implicit GEMM (stride_w 1) matches direct convolution', () => {
   sweep('direct', [conv(3, 12, 13, 32, [9, 9], { p: [4, 4] }), conv(32, 17, 19, 3, [9, 9]), conv(5, 10, 9, 7, [3, 3], { p: [1, 1], bias: false }),
     conv(4, 11, 12, 6, [3, 5], { p: [2, 1], d: [2, 1] }), conv(6, 9, 10, 5, [3, 3], { s: [2, 1], p: [1, 1] }),
