@@ -60,7 +60,7 @@ export function f32_conv2d_gemm_wasmsimd(p: usize): void {
     const xi = x + (<usize>img * <usize>cin * <usize>h * <usize>w << 2);
     const yi = y + (<usize>img * <usize>cout * <usize>ohw << 2);
     if (isPointwise(p)) {
-      pointwise(cin, ohw, cout, cb, xi, a, bias, yi, scratch, chunk, lo, hi);
+      pointwise(cin, ohw, <usize>ohw << 2, <usize>ohw << 2, cout, cb, xi, a, bias, yi, scratch, chunk, lo, hi);
       continue;
     }
     padPlanes(xi, cin, h, w, xp, hp, wp, geti(p, PH), geti(p, PW), geti(p, REFLECT) != 0);
@@ -107,24 +107,27 @@ export function f32_conv2d_gemm_wasmsimd(p: usize): void {
 // packed into [8][K][8]-style panels first, so the microkernel, which rereads them for every 4-row
 // weight panel, walks memory sequentially instead of K rows a plane apart. A last partial block of
 // 1..4 pixels goes to the transposed 4x4t/4x1t kernels (no wasted columns); one of 5..7 is copied to
-// a zero-padded panel for the 8-wide kernel, so no load runs past the input.
-function pointwise(k: i32, hw: i32, cout: i32, cb: i32, x: usize, a: usize, bias: usize, y: usize, scratch: usize, chunk: i32, lo: f32, hi: f32): void {
-  const full = hw & ~7, rest = hw - full, rowBytes = <usize>hw << 2, panelBytes = <usize>k << 4;
+// a zero-padded panel for the 8-wide kernel, so no load runs past the input. hw pixels of each
+// input plane (xStride bytes apart) and output plane (yStride apart): the fused inverted residual
+// runs it on row tiles of a plane.
+export function pointwise(k: i32, hw: i32, xStride: usize, yStride: usize, cout: i32, cb: i32, x: usize, a: usize, bias: usize, y: usize,
+  scratch: usize, chunk: i32, lo: f32, hi: f32): void {
+  const full = hw & ~7, rest = hw - full, panelBytes = <usize>k << 4;
   const wideTail = rest > 4, tail = scratch, packed = scratch + (<usize>k << 5);
   if (wideTail) {
     memory.fill(tail, 0, <usize>k << 5);
-    for (let kk = 0; kk < k; kk++) memory.copy(tail + (<usize>kk << 5), x + <usize>kk * rowBytes + (<usize>full << 2), <usize>rest << 2);
+    for (let kk = 0; kk < k; kk++) memory.copy(tail + (<usize>kk << 5), x + <usize>kk * xStride + (<usize>full << 2), <usize>rest << 2);
   }
   for (let p0 = 0; p0 < hw; p0 += chunk) {
     const end = min(hw, p0 + chunk), fullEnd = min(end, full);
-    packColumns(x + (<usize>p0 << 2), rowBytes, k, fullEnd - p0, packed);
+    packColumns(x + (<usize>p0 << 2), xStride, k, fullEnd - p0, packed);
     for (let b = 0; b < cb; b++) {
       const mr = min(4, cout - b * 4), ab = a + <usize>b * panelBytes, bb = bias ? bias + (<usize>b << 4) : 0;
-      const yb = y + <usize>(b * 4) * rowBytes;
+      const yb = y + <usize>(b * 4) * yStride;
       for (let j = p0; j < end; j += 8) {
-        if (j < full) f32_gemm_4x8_wasmsimd(mr, 8, k, ab, packed + (<usize>(j - p0) * <usize>k << 2), 32, yb + (<usize>j << 2), rowBytes, bb, lo, hi);
-        else if (wideTail) f32_gemm_4x8_wasmsimd(mr, rest, k, ab, tail, 32, yb + (<usize>j << 2), rowBytes, bb, lo, hi);
-        else pointwiseTail(mr, rest, k, ab, x + (<usize>j << 2), rowBytes, yb + (<usize>j << 2), bb, lo, hi);
+        if (j < full) f32_gemm_4x8_wasmsimd(mr, 8, k, ab, packed + (<usize>(j - p0) * <usize>k << 2), 32, yb + (<usize>j << 2), yStride, bb, lo, hi);
+        else if (wideTail) f32_gemm_4x8_wasmsimd(mr, rest, k, ab, tail, 32, yb + (<usize>j << 2), yStride, bb, lo, hi);
+        else pointwiseTail(mr, rest, k, ab, x + (<usize>j << 2), xStride, yb + (<usize>j << 2), yStride, bb, lo, hi);
       }
     }
   }
@@ -145,9 +148,9 @@ function packColumns(x: usize, rowBytes: usize, k: i32, np: i32, out: usize): vo
 }
 
 // @ts-ignore: decorator
-@inline function pointwiseTail(mr: i32, np: i32, k: i32, a: usize, b: usize, rowBytes: usize, c: usize, bias: usize, lo: f32, hi: f32): void {
-  if (np == 4) f32_gemm_4x4t_wasmsimd(mr, k, a, b, rowBytes, c, rowBytes, bias, lo, hi);
-  else for (let j = 0; j < np; j++) f32_gemm_4x1t_wasmsimd(mr, k, a, b + (<usize>j << 2), rowBytes, c + (<usize>j << 2), rowBytes, bias, lo, hi);
+@inline function pointwiseTail(mr: i32, np: i32, k: i32, a: usize, b: usize, bStride: usize, c: usize, cStride: usize, bias: usize, lo: f32, hi: f32): void {
+  if (np == 4) f32_gemm_4x4t_wasmsimd(mr, k, a, b, bStride, c, cStride, bias, lo, hi);
+  else for (let j = 0; j < np; j++) f32_gemm_4x1t_wasmsimd(mr, k, a, b + (<usize>j << 2), bStride, c + (<usize>j << 2), cStride, bias, lo, hi);
 }
 
 // Panels [np/8][K][8] of the im2col matrix for output pixels p0 .. p0 + np (past the end: pixel p0).

@@ -302,3 +302,59 @@ export function conv2dFast(input: Tensor, weight: Tensor, bias: Tensor | null, s
   }
   return y;
 }
+
+/** One convolution of an inverted residual block: weight, bias, and the clamp [lo, hi] after it. */
+export interface BlockConv { weight: Tensor; bias: Tensor | null; lo: number; hi: number }
+
+// The slots of assembly/nnpack_port/f32-inverted-residual-wasmsimd.ts, in order.
+const IR_PARAMS = ['n', 'cin', 'h', 'w', 'cexp', 'cout', 's', 'oh', 'ow', 'x', 'we', 'be', 'wd', 'bd', 'wp', 'bp', 'y', 'res', 'scratch',
+  'rows', 'chunk1', 'chunk2', 'lo1', 'hi1', 'lo2', 'hi2', 'lo3', 'hi3'] as const;
+const IR_FLOATS = IR_PARAMS.indexOf('lo1');
+/** Bytes of expanded rows (E) a tile may hold: with the depthwise output, about half the L2 cache. */
+const IR_TILE_BYTES = 1 << 18;
+
+/**
+ * MobileNetV2's inverted residual, project(dw3x3(expand(x))) [+ x] with each convolution's clamp
+ * (expand 1x1 -> depthwise 3x3 padding 1, stride 1 or 2 -> project 1x1), computed per tile of
+ * output rows so the expanded tensor stays in cache. Same values as three conv2dFast calls (the
+ * same kernels, summing in the same order); null where a part's shape does not fit.
+ */
+export function invertedResidualFast(input: Tensor, expand: BlockConv, dw: BlockConv, stride: number, project: BlockConv,
+  residual: boolean): Tensor | null {
+  const ts = [input, expand.weight, expand.bias, dw.weight, dw.bias, project.weight, project.bias];
+  if (ts.some((t) => t && t.dtype !== 'float32') || input.dim !== 4 || (stride !== 1 && stride !== 2)) return null;
+  const [n, cin, h, w] = input.shape, [cexp, cin1, kh1, kw1] = expand.weight.shape, [cout, cexp3, kh3, kw3] = project.weight.shape;
+  if (expand.weight.dim !== 4 || project.weight.dim !== 4 || cin1 !== cin || kh1 !== 1 || kw1 !== 1 || cexp3 !== cexp || kh3 !== 1 || kw3 !== 1) return null;
+  if (dw.weight.shape.join() !== [cexp, 1, 3, 3].join()) return null;
+  if ([[expand, cexp], [dw, cexp], [project, cout]].some(([c, m]: any) => c.bias && (c.bias.dim !== 1 || c.bias.shape[0] !== m))) return null;
+  const oh = Math.floor((h - 1) / stride) + 1, ow = Math.floor((w - 1) / stride) + 1;
+  if (residual && (stride !== 1 || cout !== cin)) return null;
+  const g1 = geometry([n, cin, h, w], expand.weight.shape, [1, 1], [0, 0], [1, 1])!;
+  const g3 = geometry([n, cexp, oh, ow], project.weight.shape, [1, 1], [0, 0], [1, 1])!;
+  const e = engine();
+  const rows = Math.max(1, Math.min(oh, Math.floor((IR_TILE_BYTES / (cexp * w * 4) - 3) / stride) + 1));
+  const x = contiguous(input), wd = contiguous(dw.weight);
+  const bs = [expand.bias, dw.bias, project.bias].map((b) => (b ? contiguous(b) : null));
+  const y = Tensor.empty([n, cout, oh, ow], 'float32');
+  const v: Record<(typeof IR_PARAMS)[number], number> = {
+    n, cin, h, w, cexp, cout, s: stride, oh, ow, x: x.ptr, we: packedWeights(expand.weight, 'gemm1x1', g1), be: bs[0]?.ptr ?? 0,
+    wd: wd.ptr, bd: bs[1]?.ptr ?? 0, wp: packedWeights(project.weight, 'gemm1x1', g3), bp: bs[2]?.ptr ?? 0, y: y.ptr,
+    res: residual ? x.ptr : 0, scratch: 0, rows, chunk1: ALGORITHMS.gemm1x1.chunk(g1), chunk2: ALGORITHMS.gemm1x1.chunk(g3),
+    lo1: expand.lo, hi1: expand.hi, lo2: dw.lo, hi2: dw.hi, lo3: project.lo, hi3: project.hi,
+  };
+  const slots = new Int32Array(IR_PARAMS.length);
+  IR_PARAMS.forEach((name, i) => (slots[i] = v[name]));
+  new Float32Array(slots.buffer, IR_FLOATS * 4, 6).set(IR_PARAMS.slice(IR_FLOATS).map((name) => v[name]));
+  const desc = e.writeDesc(Array.from(slots));
+  const scratch = e.alloc(k().inverted_residual_scratch_size(desc) * 4);
+  e.i32[(desc >> 2) + IR_PARAMS.indexOf('scratch')] = scratch;
+  try {
+    k().f32_inverted_residual_wasmsimd(desc);
+  } finally {
+    e.free(scratch);
+    for (const [t, orig] of [[x, input], [wd, dw.weight], ...bs.map((b, i) => [b, [expand, dw, project][i].bias])] as [Tensor | null, Tensor | null][]) {
+      if (t && t !== orig) t.dispose();
+    }
+  }
+  return y;
+}

@@ -1,7 +1,9 @@
 // The rows the inference pass src/jit/passes/fuse-conv-epilogue.ts creates:
 //   torchwick::conv2d_act: act(conv(pad(x), W, b) + residual), pad zeros or reflection, in one
 //     convolution call (conv-fast.ts);
-//   torchwick::instance_norm_act: act(instance_norm(x, w, b)) in one normalizing pass.
+//   torchwick::instance_norm_act: act(instance_norm(x, w, b)) in one normalizing pass;
+//   torchwick::inverted_residual: three conv2d_act rows of MobileNetV2's block (expand 1x1, depthwise
+//     3x3 padding 1, project 1x1 [+ input]) computed per tile of rows (conv-fast.ts).
 // Their own file: conv-fast.ts is imported by conv.ts, and conv2d_act needs conv.ts's reference
 // convolution for the shapes the fast path does not take.
 import { engine } from '../engine/engine.js';
@@ -11,11 +13,12 @@ import { contiguous, empty, mapN, values } from './exec.js';
 import { NORM_OPS } from './norm.js';
 import { RESAMPLE_OPS } from './resample.js';
 import { convolution } from './conv.js';
-import { conv2dFast, type ConvActivation } from './conv-fast.js';
+import { conv2dFast, invertedResidualFast, type ConvActivation } from './conv-fast.js';
 import type { OpDef } from './table.js';
 
 const CONV_ACT = 'torchwick::conv2d_act';
 const NORM_ACT = 'torchwick::instance_norm_act';
+const INVERTED_RESIDUAL = 'torchwick::inverted_residual';
 
 /** y = v clamped to [lo, hi] elementwise (NaN passes through), in a new tensor; v is disposed. */
 function clampInto(op: string, v: Tensor, lo: number, hi: number): Tensor {
@@ -49,6 +52,23 @@ function conv2dAct(x: Tensor, w: Tensor, b: Tensor | null, stride: number[], pad
     y = sum;
   }
   return act ? clampInto(CONV_ACT, y, lo, hi) : y;
+}
+
+/**
+ * clamp3(conv1x1(clamp2(dwconv3x3(clamp1(conv1x1(x, w1, b1)), w2, b2, stride, padding 1), w3, b3) [+ x]):
+ * invertedResidualFast where it applies, else the three conv2d_act computations.
+ */
+function invertedResidual(x: Tensor, w1: Tensor, b1: Tensor | null, lo1: number, hi1: number, w2: Tensor, b2: Tensor | null, stride: number,
+  lo2: number, hi2: number, w3: Tensor, b3: Tensor | null, lo3: number, hi3: number, residual: boolean): Tensor {
+  const fast = invertedResidualFast(x, { weight: w1, bias: b1, lo: lo1, hi: hi1 }, { weight: w2, bias: b2, lo: lo2, hi: hi2 }, stride,
+    { weight: w3, bias: b3, lo: lo3, hi: hi3 }, residual);
+  if (fast) return fast;
+  const e = conv2dAct(x, w1, b1, [1], [0], [1], 1, 'zeros', null, lo1, hi1);
+  const d = conv2dAct(e, w2, b2, [stride], [1], [1], w2.shape[0], 'zeros', null, lo2, hi2);
+  e.dispose();
+  const y = conv2dAct(d, w3, b3, [1], [0], [1], 1, 'zeros', residual ? x : null, lo3, hi3);
+  d.dispose();
+  return y;
 }
 
 const padRow = RESAMPLE_OPS.find((r) => r.schema.startsWith('aten::pad('))!;
@@ -104,5 +124,10 @@ export const INFERENCE_FUSED_OPS: OpDef[] = [
     schema: `${NORM_ACT}(Tensor input, Tensor? weight, Tensor? bias, float eps, float lo, float hi) -> Tensor`,
     tags: ['opaque'],
     impl: instanceNormAct,
+  },
+  {
+    schema: `${INVERTED_RESIDUAL}(Tensor input, Tensor w1, Tensor? b1, float lo1, float hi1, Tensor w2, Tensor? b2, int stride, float lo2, float hi2, Tensor w3, Tensor? b3, float lo3, float hi3, bool residual) -> Tensor`,
+    tags: ['opaque'],
+    impl: invertedResidual,
   },
 ];

@@ -9,6 +9,9 @@
 //     pads by reflection while making its padded copy, and adds the residual and clamps while
 //     storing (relu is clamp(0, inf), relu6 / hardtanh(0, 6) clamp(0, 6)), instead of up to four
 //     passes over the data;
+//   then chains of three conv2d_act nodes that form MobileNetV2's inverted residual (expand 1x1 ->
+//     depthwise 3x3 -> project 1x1 [+ the block's input]) become one torchwick::inverted_residual
+//     node, computed per tile of rows so the expanded tensor stays in cache;
 //   fuseNormActivation: `act(instance_norm(x, w, b))` with the input's statistics becomes one
 //     torchwick::instance_norm_act node (TransformerNet's conv -> instance norm -> relu).
 // A chain is fused only where each intermediate has no other use, so no value anyone reads changes.
@@ -25,6 +28,7 @@ const isObject = (x: unknown): x is ScriptObject => typeof x === 'object' && x !
 
 const CONV_ACT = 'torchwick::conv2d_act';
 const NORM_ACT = 'torchwick::instance_norm_act';
+const INVERTED_RESIDUAL = 'torchwick::inverted_residual';
 
 /** An attribute read the frozen graph depends on: it holds while `obj.attrs.get(name)` is `value`, unwritten. */
 export interface FrozenRead { obj: ScriptObject; name: string; value: unknown; version: number }
@@ -208,6 +212,62 @@ export function fuseConvEpilogue(g: Graph, allow: () => boolean = () => true): n
         const [x, pads] = padding ? [pad.inputs[0], g.insertConstant(padding, { type: args[4].type })] : [args[0], args[4]];
         return [x, args[1], args[2], args[3], pads, args[5], args[6], g.insertConstant(padding ? 'reflect' : 'zeros'), residual ?? none()];
       }, range);
+      fused++;
+    }
+  };
+  visit(g.block);
+  return fused + fuseInvertedResidual(g, allow);
+}
+
+// Whether an int[] argument (one value for both dims, or two) is `want`.
+const same = (c: unknown, want: number[]): boolean => {
+  return Array.isArray(c) && c.length >= 1 && c.length <= 2 && c.every((x, i) => x === want[i] || (c.length === 1 && x === want[0]));
+};
+interface ConvParts { ins: Value[]; stride: number[]; padding: number[]; residual: Value | null; range: (Value | number)[] }
+// A conv2d_act node, or a plain conv (the block's project conv has nothing to fuse), that pads
+// zeros with dilation 1: its [x, w, b, stride, padding, dilation, groups], residual and clamp; else null.
+function convParts(n: Node | null, b: Block): ConvParts | null {
+  if (!n || n.owningBlock !== b) return null;
+  const fused = n.kind === CONV_ACT, ins = fused ? n.inputs.slice(0, 7) : convArgs(n);
+  if (!ins || (fused && constantValue(n.inputs[7]) !== 'zeros') || !same(jsValue(ins[5]), [1, 1])) return null;
+  const stride = jsValue(ins[3]), padding = jsValue(ins[4]);
+  if (!Array.isArray(stride) || !Array.isArray(padding) || (fused && (num(n.inputs[9]) === undefined || num(n.inputs[10]) === undefined))) return null;
+  const residual = fused && n.inputs[8].type.kind !== 'NoneType' ? n.inputs[8] : null;
+  return { ins, stride, padding, residual, range: fused ? [n.inputs[9], n.inputs[10]] : [-Infinity, Infinity] };
+}
+
+/**
+ * Mutates `g`: expand (1x1, stride 1, no padding, groups 1) -> depthwise (3x3 at runtime, padding 1,
+ * stride s in both dims) -> project (1x1 like expand, residual none or the expand's input) chains of
+ * conv2d_act nodes (the project may be a plain conv), each intermediate used only by the next,
+ * become torchwick::inverted_residual.
+ */
+function fuseInvertedResidual(g: Graph, allow: () => boolean): number {
+  let fused = 0;
+  const pointwise = (c: ConvParts) => same(c.stride, [1, 1]) && same(c.padding, [0, 0]) && num(c.ins[6]) === 1;
+  const visit = (b: Block): void => {
+    for (const project of b.nodes()) {
+      project.blocks.forEach(visit);
+      const p = convParts(project, b);
+      if (!p || !pointwise(p)) continue;
+      const dw = p.ins[0].node(), d = dw.kind === CONV_ACT ? convParts(dw, b) : null;
+      if (!d || d.residual || soleUser(dw.output()) !== project || !same(d.padding, [1, 1]) || (d.stride[0] !== 1 && d.stride[0] !== 2)) continue;
+      if (!same(d.stride, [d.stride[0], d.stride[0]])) continue;
+      const expand = d.ins[0].node(), e = expand.kind === CONV_ACT ? convParts(expand, b) : null;
+      if (!e || e.residual || soleUser(expand.output()) !== dw || !pointwise(e)) continue;
+      const x = e.ins[0];
+      if ((p.residual && p.residual !== x) || !allow()) continue;
+      g.withInsertPoint(project, () => {
+        const f = (v: Value | number) => (typeof v === 'number' ? g.insertConstant(v, { type: FloatT }) : v);
+        const ins = [x, e.ins[1], e.ins[2], ...e.range.map(f), d.ins[1], d.ins[2], g.insertConstant(d.stride[0]), ...d.range.map(f),
+          p.ins[1], p.ins[2], ...p.range.map(f), g.insertConstant(!!p.residual)];
+        const n = g.insertNode(g.createNode(INVERTED_RESIDUAL, ins, 1));
+        n.sourceRange = project.sourceRange;
+        n.scopeName = project.scopeName;
+        n.output().setType(project.output().type);
+        project.output().replaceAllUsesWith(n.output());
+      });
+      for (const m of [project, dw, expand]) m.destroy();
       fused++;
     }
   };
