@@ -20,6 +20,7 @@ export * from './nnpack_port/f32-gemm-4x8-wasmsimd';
 export * from './nnpack_port/f32-conv2d-winograd-6x3-wasmsimd';
 export * from './nnpack_port/f32-conv2d-gemm-wasmsimd';
 export * from './nnpack_port/f32-dwconv2d-3x3-wasmsimd';
+export * from './nnpack_port/f32-inverted-residual-wasmsimd';
 export { f32_fused_vm_wasmsimd as f32_fused_vm } from './fused/f32-fused-vm-wasmsimd';
 export { f32_iou_wasmsimd as f32_iou } from './kernels/f32-iou-wasmsimd';
 export { f32_gather2d_wasmsimd as f32_gather2d, f32_taps2d_wasmsimd as f32_taps2d } from './kernels/f32-resample2d-wasmsimd';

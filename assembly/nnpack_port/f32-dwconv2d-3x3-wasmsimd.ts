@@ -187,4 +187,3 @@ export function dwPad1(n: i32, c: i32, h: i32, w: i32, planeRows: i32, above: bo
     }
   }
 }
-export * from './f32-inverted-residual-wasmsimd';
