@@ -7,8 +7,8 @@ import { resolve } from 'node:path';
 import { torch, tidy, Tensor } from '../src/index.js';
 import { script } from '../src/jit/script-js/script.js';
 import { planFor } from '../src/jit/autodiff/run.js';
+import { summarize, fmtStats, maxAbsDiff, type Stats } from './stats.js';
 
-type Stats = { min: number; median: number; max: number };
 type Fn = (...xs: Tensor[]) => Tensor;
 
 /** Microseconds per call: batches of calls sized to take >= `minMs`, `runs` batches after warm-up. */
@@ -27,11 +27,10 @@ function measure(fn: () => void, runs: number, minMs: number): Stats {
     for (let i = 0; i < batch; i++) fn();
     us.push(((performance.now() - t0) * 1e3) / batch);
   }
-  us.sort((a, b) => a - b);
-  return { min: us[0], median: us[Math.floor(us.length / 2)], max: us[us.length - 1] };
+  return summarize(us);
 }
 
-const fmt = (s: Stats) => `${s.median.toFixed(1)} us (${s.min.toFixed(1)}-${s.max.toFixed(1)})`;
+const fmt = (s: Stats) => `${fmtStats(s)} us`;
 
 /** One forward + backward; the leaves' .grad are returned and cleared. */
 function step(f: Fn, xs: Tensor[], g: Tensor): Tensor[] {
@@ -41,15 +40,6 @@ function step(f: Fn, xs: Tensor[], g: Tensor): Tensor[] {
     x.grad = null;
     return gx;
   });
-}
-
-function maxAbsDiff(as: Tensor[], bs: Tensor[]): number {
-  let m = 0;
-  as.forEach((a, k) => {
-    const x = a.dataSync(), y = bs[k].dataSync();
-    for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(Number(x[i]) - Number(y[i])));
-  });
-  return m;
 }
 
 export async function run(args: string[]): Promise<void> {

@@ -6,11 +6,18 @@
 // clock, and this process's CPU time (user + system), which a shared machine's other load does
 // not inflate (it does count V8's helper threads, e.g. concurrent GC, so it can only flatter the
 // variants that make no garbage less); the ratios are printed for both.
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
 import { torch, jit, tidy, Tensor } from '../src/index.js';
 import { engine } from '../src/engine/engine.js';
 import { optimize } from '../src/jit/pipeline.js';
+import { summarize, fmtStats, maxAbsDiff, type Stats } from './stats.js';
 
-type Stats = { min: number; median: number; max: number };
+type Fn = (...xs: Tensor[]) => Tensor;
+/** The talk's function op by op in eager mode (examples/talk.js), its temporaries freed per call. */
+const talk = await import(pathToFileURL(resolve('examples/talk.js')).href);
+const ratioIou: Fn = (...xs) => tidy(() => talk.ratioIou(...xs));
+
 type Timings = { wall: Stats; cpu: Stats };
 
 const SOURCE = `import math
@@ -23,24 +30,6 @@ def ratio_iou(x1, y1, w1, h1, x2, y2, w2, h2):
     area_u = w1 * h1 + w2 * h2 - wi * hi
     return area_i / torch.clamp(area_u, min=1e-5, max=math.inf)
 `;
-
-/** The talk's Python function, op by op in eager mode. */
-function ratioIou(x1: Tensor, y1: Tensor, w1: Tensor, h1: Tensor, x2: Tensor, y2: Tensor, w2: Tensor, h2: Tensor): Tensor {
-  return tidy(() => {
-    const xi = torch.max(x1, x2);
-    const yi = torch.max(y1, y2);
-    const wi = torch.clamp(torch.min(x1.add(w1), x2.add(w2)).sub(xi), { min: 0 });
-    const hi = torch.clamp(torch.min(y1.add(h1), y2.add(h2)).sub(yi), { min: 0 });
-    const areaI = wi.mul(hi);
-    const areaU = w1.mul(h1).add(w2.mul(h2)).sub(wi.mul(hi));
-    return areaI.div(torch.clamp(areaU, { min: 1e-5 }));
-  });
-}
-
-const stats = (xs: number[]): Stats => {
-  xs.sort((x, y) => x - y);
-  return { min: xs[0], median: xs[Math.floor(xs.length / 2)], max: xs[xs.length - 1] };
-};
 
 /** CPU microseconds this process has used (all its threads). */
 const cpuNow = (): number => {
@@ -86,10 +75,10 @@ function measureAll(fns: Record<string, () => void>, runs: number, minMs: number
       cpu[name].push((cpuNow() - c0) / batch);
     }
   }
-  return Object.fromEntries(Object.keys(fns).map((k) => [k, { wall: stats(wall[k]), cpu: stats(cpu[k]) }]));
+  return Object.fromEntries(Object.keys(fns).map((k) => [k, { wall: summarize(wall[k]), cpu: summarize(cpu[k]) }]));
 }
 
-const fmt = (s: Stats) => `${s.median.toFixed(1)} us (${s.min.toFixed(1)}-${s.max.toFixed(1)})`;
+const fmt = (s: Stats) => `${fmtStats(s)} us`;
 
 function loadAverage(): string {
   const fs = (globalThis as any).process?.getBuiltinModule?.('node:fs');
@@ -98,13 +87,6 @@ function loadAverage(): string {
   } catch {
     return 'n/a';
   }
-}
-
-function maxAbsDiff(a: Tensor, b: Tensor): number {
-  const x = a.dataSync(), y = b.dataSync();
-  let m = 0;
-  for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(Number(x[i]) - Number(y[i])));
-  return m;
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -128,11 +110,11 @@ export async function run(args: string[]): Promise<void> {
     for (const [name, mode] of [['fused', 'codegen'], ['template', 'template']] as const) {
       jit.setFuserMode(mode);
       const out = fused(...xs) as Tensor;
-      check[name] = maxAbsDiff(out, eager);
+      check[name] = maxAbsDiff([out], [eager]);
       out.dispose();
     }
     const cout = custom(...xs) as Tensor;
-    check.custom = maxAbsDiff(cout, eager);
+    check.custom = maxAbsDiff([cout], [eager]);
     cout.dispose();
     // The triad moves 3 planes per element: 3n elements move the same 9n floats as ratio_iou.
     const tn = 3 * n;

@@ -5,8 +5,8 @@
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UNARY_EXP, UNARY_SIGMOID, BINARY_ADD, BINARY_MUL } from '../assembly/kernels/opcodes.js';
+import { summarize, fmtStats, type Stats } from './stats.js';
 
-type Stats = { min: number; median: number; max: number };
 
 function measure(fn: () => void, runs: number, warmup = 3): number[] {
   for (let i = 0; i < warmup; i++) fn();
@@ -21,11 +21,10 @@ function measure(fn: () => void, runs: number, warmup = 3): number[] {
 
 /** Rates (work / seconds) summarised; the fastest time gives the max rate. */
 function rates(work: number, seconds: number[]): Stats {
-  const r = seconds.map((s) => work / s).sort((a, b) => a - b);
-  return { min: r[0], median: r[Math.floor(r.length / 2)], max: r[r.length - 1] };
+  return summarize(seconds.map((s) => work / s));
 }
 
-const fmt = (s: Stats) => `${s.median.toFixed(2)} (${s.min.toFixed(2)}-${s.max.toFixed(2)})`;
+const fmt = (s: Stats) => fmtStats(s, 2);
 
 export async function run(args: string[]): Promise<void> {
   const quick = args.includes('--quick');

@@ -1,0 +1,23 @@
+// What every bench reports: min/median/max of its measurements, and how far two results differ.
+import type { Tensor } from '../src/index.js';
+
+export type Stats = { min: number; median: number; max: number };
+
+/** min/median/max of `xs` (sorted in place). */
+export function summarize(xs: number[]): Stats {
+  xs.sort((x, y) => x - y);
+  return { min: xs[0], median: xs[Math.floor(xs.length / 2)], max: xs[xs.length - 1] };
+}
+
+/** `median (min-max)` with `digits` decimals. */
+export const fmtStats = (s: Stats, digits = 1) => `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}-${s.max.toFixed(digits)})`;
+
+/** The largest elementwise |a - b| over pairs of tensors. */
+export function maxAbsDiff(as: readonly Tensor[], bs: readonly Tensor[]): number {
+  let m = 0;
+  as.forEach((a, k) => {
+    const x = a.dataSync(), y = bs[k].dataSync();
+    for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(Number(x[i]) - Number(y[i])));
+  });
+  return m;
+}
