@@ -6,7 +6,7 @@
 //     consecutive floats of a zero-padded input at a per-k offset (the igemm kernel's offset table).
 //   otherwise (im2col): panels of CHUNK pixels are gathered into scratch, then multiplied.
 import {
-  f32_gemm_4x8_wasmsimd, f32_igemm_4x8_wasmsimd, f32_igemm_3x16_wasmsimd, f32_gemm_4x4t_wasmsimd, f32_gemm_4x1t_wasmsimd,
+  f32_gemm_4x8_wasmsimd, f32_gemm_4x8_blocks_wasmsimd, f32_igemm_4x8_wasmsimd, f32_igemm_3x16_wasmsimd, f32_gemm_4x4t_wasmsimd, f32_gemm_4x1t_wasmsimd,
 } from './f32-gemm-4x8-wasmsimd';
 import { padPlanes } from './pad';
 import {
@@ -105,31 +105,34 @@ export function f32_conv2d_gemm_wasmsimd(p: usize): void {
 
 // 1x1: the input planes are the B matrix (row stride HW). Each chunk's full 8-pixel blocks are
 // packed into [8][K][8]-style panels first, so the microkernel, which rereads them for every 4-row
-// weight panel, walks memory sequentially instead of K rows a plane apart. A last partial block of
-// 1..4 pixels goes to the transposed 4x4t/4x1t kernels (no wasted columns); one of 5..7 is copied to
-// a zero-padded panel for the 8-wide kernel, so no load runs past the input. hw pixels of each
-// input plane (xStride bytes apart) and output plane (yStride apart): the fused inverted residual
-// runs it on row tiles of a plane.
+// weight panel, walks memory sequentially instead of K rows a plane apart. The last partial block
+// (7x7 and 14x14 planes leave 1 and 4 pixels) is gathered once into a zero-padded [K][4] or [K][8]
+// panel: 1..4 pixels go to the transposed 4x4t/4x1t kernels (no wasted columns), 5..7 to the
+// 8-wide kernel. hw pixels of each input plane (xStride bytes apart) and output plane (yStride
+// apart): the fused inverted residual runs it on row tiles of a plane.
 export function pointwise(k: i32, hw: i32, xStride: usize, yStride: usize, cout: i32, cb: i32, x: usize, a: usize, bias: usize, y: usize,
   scratch: usize, chunk: i32, lo: f32, hi: f32): void {
   const full = hw & ~7, rest = hw - full, panelBytes = <usize>k << 4;
-  const wideTail = rest > 4, tail = scratch, packed = scratch + (<usize>k << 5);
-  if (wideTail) {
-    memory.fill(tail, 0, <usize>k << 5);
-    for (let kk = 0; kk < k; kk++) memory.copy(tail + (<usize>kk << 5), x + <usize>kk * xStride + (<usize>full << 2), <usize>rest << 2);
+  const tailWidth = rest > 4 ? 8 : 4, tail = scratch, packed = scratch + (<usize>k << 5);
+  if (rest) {
+    memory.fill(tail, 0, <usize>(k * tailWidth) << 2);
+    for (let kk = 0; kk < k; kk++) memory.copy(tail + <usize>(kk * tailWidth << 2), x + <usize>kk * xStride + (<usize>full << 2), <usize>rest << 2);
   }
-  for (let p0 = 0; p0 < hw; p0 += chunk) {
-    const end = min(hw, p0 + chunk), fullEnd = min(end, full);
-    packColumns(x + (<usize>p0 << 2), xStride, k, fullEnd - p0, packed);
+  for (let p0 = 0; p0 < full; p0 += chunk) {
+    const np = min(full, p0 + chunk) - p0;
+    packColumns(x + (<usize>p0 << 2), xStride, k, np, packed);
     for (let b = 0; b < cb; b++) {
-      const mr = min(4, cout - b * 4), ab = a + <usize>b * panelBytes, bb = bias ? bias + (<usize>b << 4) : 0;
-      const yb = y + <usize>(b * 4) * yStride;
-      for (let j = p0; j < end; j += 8) {
-        if (j < full) f32_gemm_4x8_wasmsimd(mr, 8, k, ab, packed + (<usize>(j - p0) * <usize>k << 2), 32, yb + (<usize>j << 2), yStride, bb, lo, hi);
-        else if (wideTail) f32_gemm_4x8_wasmsimd(mr, rest, k, ab, tail, 32, yb + (<usize>j << 2), yStride, bb, lo, hi);
-        else pointwiseTail(mr, rest, k, ab, x + (<usize>j << 2), xStride, yb + (<usize>j << 2), yStride, bb, lo, hi);
-      }
+      f32_gemm_4x8_blocks_wasmsimd(min(4, cout - b * 4), np >> 3, k, a + <usize>b * panelBytes, packed,
+        y + <usize>(b * 4) * yStride + (<usize>p0 << 2), yStride, bias ? bias + (<usize>b << 4) : 0, lo, hi);
     }
+  }
+  if (!rest) return;
+  for (let b = 0; b < cb; b++) {
+    const mr = min(4, cout - b * 4), ab = a + <usize>b * panelBytes, bb = bias ? bias + (<usize>b << 4) : 0;
+    const yb = y + <usize>(b * 4) * yStride + (<usize>full << 2);
+    if (rest > 4) f32_gemm_4x8_wasmsimd(mr, rest, k, ab, tail, 32, yb, yStride, bb, lo, hi);
+    else if (rest == 4) f32_gemm_4x4t_wasmsimd(mr, k, ab, tail, 16, yb, yStride, bb, lo, hi);
+    else for (let j = 0; j < rest; j++) f32_gemm_4x1t_wasmsimd(mr, k, ab, tail + (<usize>j << 2), 16, yb + (<usize>j << 2), yStride, bb, lo, hi);
   }
 }
 
@@ -145,12 +148,6 @@ function packColumns(x: usize, rowBytes: usize, k: i32, np: i32, out: usize): vo
       dst += 32;
     }
   }
-}
-
-// @ts-ignore: decorator
-@inline function pointwiseTail(mr: i32, np: i32, k: i32, a: usize, b: usize, bStride: usize, c: usize, cStride: usize, bias: usize, lo: f32, hi: f32): void {
-  if (np == 4) f32_gemm_4x4t_wasmsimd(mr, k, a, b, bStride, c, cStride, bias, lo, hi);
-  else for (let j = 0; j < np; j++) f32_gemm_4x1t_wasmsimd(mr, k, a, b + (<usize>j << 2), bStride, c + (<usize>j << 2), cStride, bias, lo, hi);
 }
 
 // Panels [np/8][K][8] of the im2col matrix for output pixels p0 .. p0 + np (past the end: pixel p0).

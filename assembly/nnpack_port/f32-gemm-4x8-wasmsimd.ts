@@ -1,6 +1,6 @@
 // The register-blocked inner product every GEMM-shaped convolution ends in (Winograd's 64
-// frequency GEMMs, 1x1, implicit GEMM, im2col): C[4 x 8] = A[4 x K] B[K x 8], then + bias per row
-// and a clamp. 8 v128 accumulators plus 2 B vectors and an A splat fit x86's 16 registers, as in
+// frequency GEMMs, 1x1, implicit GEMM, im2col): C[4 x 8] = bias + A[4 x K] B[K x 8] (the
+// accumulators start from the bias), then a clamp. 8 v128 accumulators plus 2 B vectors and an A splat fit x86's 16 registers, as in
 // XNNPACK's f32-gemm 4x8 wasmsimd "loadsplat" kernels (see: google/XNNPACK src/f32-gemm/wasmsimd-loadsplat.c.in).
 // load32_splat beats loading 4 A values and splatting lanes by shuffle by 25-40% here (on x86 the
 // broadcast happens in the load unit, the shuffles compete with the multiplies and adds).
@@ -17,12 +17,7 @@ export { f32_gemv_rows_wasmsimd } from './f32-gemv-wasmsimd';
 const STAGE: usize = memory.data(32, 16);
 
 // @ts-ignore: decorator
-@inline function epilogueRow(c: usize, nc: i32, v0: v128, v1: v128, bias: usize, i: i32, lo: v128, hi: v128): void {
-  if (bias) {
-    const b = v128.load32_splat(bias + (<usize>i << 2));
-    v0 = f32x4.add(v0, b);
-    v1 = f32x4.add(v1, b);
-  }
+@inline function epilogueRow(c: usize, nc: i32, v0: v128, v1: v128, lo: v128, hi: v128): void {
   v0 = f32x4.pmin(f32x4.pmax(v0, lo), hi);
   v1 = f32x4.pmin(f32x4.pmax(v1, lo), hi);
   if (nc == 8) {
@@ -36,18 +31,46 @@ const STAGE: usize = memory.data(32, 16);
 }
 
 // @ts-ignore: decorator
-@inline function epilogue(mr: i32, nc: i32, c: usize, cStride: usize, bias: usize, lo: f32, hi: f32,
+@inline function epilogue(mr: i32, nc: i32, c: usize, cStride: usize, lo: f32, hi: f32,
   c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128): void {
   const vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);
-  epilogueRow(c, nc, c00, c01, bias, 0, vlo, vhi);
-  if (mr > 1) epilogueRow(c + cStride, nc, c10, c11, bias, 1, vlo, vhi);
-  if (mr > 2) epilogueRow(c + 2 * cStride, nc, c20, c21, bias, 2, vlo, vhi);
-  if (mr > 3) epilogueRow(c + 3 * cStride, nc, c30, c31, bias, 3, vlo, vhi);
+  epilogueRow(c, nc, c00, c01, vlo, vhi);
+  if (mr > 1) epilogueRow(c + cStride, nc, c10, c11, vlo, vhi);
+  if (mr > 2) epilogueRow(c + 2 * cStride, nc, c20, c21, vlo, vhi);
+  if (mr > 3) epilogueRow(c + 3 * cStride, nc, c30, c31, vlo, vhi);
+}
+
+// Row i's bias (accumulators start from it: no adds after the loop), or 0.
+// @ts-ignore: decorator
+@inline function biasSplat(bias: usize, i: i32, mr: i32): v128 {
+  return bias && i < mr ? v128.load32_splat(bias + (<usize>i << 2)) : f32x4.splat(0);
 }
 
 export function f32_gemm_4x8_wasmsimd(mr: i32, nc: i32, kc: i32, a: usize, b: usize, bStride: usize,
   c: usize, cStride: usize, bias: usize, lo: f32, hi: f32): void {
-  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  gemm4x8(mr, nc, kc, a, b, bStride, c, cStride, bias, lo, hi);
+}
+
+/**
+ * nb 8-column blocks of a packed B ([nb][kc][8], as the 1x1 path packs it) against one A panel,
+ * C's columns 8j .. 8j + 7 for block j: one call per panel instead of per block, which matters when
+ * kc is small (MobileNetV2's expand layers have 16-32 input channels).
+ */
+export function f32_gemm_4x8_blocks_wasmsimd(mr: i32, nb: i32, kc: i32, a: usize, b: usize, c: usize, cStride: usize,
+  bias: usize, lo: f32, hi: f32): void {
+  const blockBytes = <usize>kc << 5;
+  for (let j = 0; j < nb; j++) {
+    gemm4x8(mr, 8, kc, a, b, 32, c, cStride, bias, lo, hi);
+    b += blockBytes;
+    c += 32;
+  }
+}
+
+// @ts-ignore: decorator
+@inline function gemm4x8(mr: i32, nc: i32, kc: i32, a: usize, b: usize, bStride: usize,
+  c: usize, cStride: usize, bias: usize, lo: f32, hi: f32): void {
+  let c00 = biasSplat(bias, 0, mr), c01 = c00, c10 = biasSplat(bias, 1, mr), c11 = c10;
+  let c20 = biasSplat(bias, 2, mr), c21 = c20, c30 = biasSplat(bias, 3, mr), c31 = c30;
   const aEnd = a + (<usize>kc << 4);
   while (a < aEnd) {
     const b0 = v128.load(b), b1 = v128.load(b, 16);
@@ -66,12 +89,13 @@ export function f32_gemm_4x8_wasmsimd(mr: i32, nc: i32, kc: i32, a: usize, b: us
     a += 16;
     b += bStride;
   }
-  epilogue(mr, nc, c, cStride, bias, lo, hi, c00, c01, c10, c11, c20, c21, c30, c31);
+  epilogue(mr, nc, c, cStride, lo, hi, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
 export function f32_igemm_4x8_wasmsimd(mr: i32, nc: i32, kc: i32, a: usize, b: usize, offsets: usize,
   c: usize, cStride: usize, bias: usize, lo: f32, hi: f32): void {
-  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  let c00 = biasSplat(bias, 0, mr), c01 = c00, c10 = biasSplat(bias, 1, mr), c11 = c10;
+  let c20 = biasSplat(bias, 2, mr), c21 = c20, c30 = biasSplat(bias, 3, mr), c31 = c30;
   const aEnd = a + (<usize>kc << 4);
   while (a < aEnd) {
     const p = b + <usize>load<u32>(offsets);
@@ -91,7 +115,7 @@ export function f32_igemm_4x8_wasmsimd(mr: i32, nc: i32, kc: i32, a: usize, b: u
     a += 16;
     offsets += 4;
   }
-  epilogue(mr, nc, c, cStride, bias, lo, hi, c00, c01, c10, c11, c20, c21, c30, c31);
+  epilogue(mr, nc, c, cStride, lo, hi, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
 /** Packs weights [M][K] (row-major) into 4-row panels [ceil(M/4)][K][4], rows past M zero. */

@@ -121,7 +121,7 @@ export function chosenConvAlgorithm(inputShape: readonly number[], weightShape: 
 // its version counter (if it has one) changed, or a sample of its values changed: in-place writes
 // such as load_state_dict's copy_ and optimizer steps must not leave old packed weights in use.
 interface Packed { ptr: number; at: number; version: unknown; offsets: number[]; sample: Float32Array }
-const packedCache = new WeakMap<Tensor, Map<ConvAlgorithm, Packed>>();
+const packedCache = new WeakMap<Tensor, Map<string, Packed>>();
 const freePacked = new FinalizationRegistry<number[]>((ptrs) => ptrs.forEach((p) => engine().free(p)));
 const SAMPLES = 17;
 
@@ -150,33 +150,33 @@ function sampleHolds(weight: Tensor, have: Packed): boolean {
   return true;
 }
 
-function dropPacked(weight: Tensor, algo: ConvAlgorithm): void {
-  const have = packedCache.get(weight)?.get(algo);
+function dropPacked(weight: Tensor, layout: string): void {
+  const have = packedCache.get(weight)?.get(layout);
   if (!have) return;
   engine().free(have.ptr);
   freePacked.unregister(have);
-  packedCache.get(weight)!.delete(algo);
+  packedCache.get(weight)!.delete(layout);
 }
 
-function packedWeights(weight: Tensor, algo: ConvAlgorithm, g: Geometry): number {
-  const a = ALGORITHMS[algo];
-  let byAlgo = packedCache.get(weight);
-  if (!byAlgo) {
-    byAlgo = new Map();
-    packedCache.set(weight, byAlgo);
+/** The weight (or bias) in a layout, packed on first use into `floats` floats by pack(contiguous ptr, out ptr). */
+function packedWeights(weight: Tensor, layout: string, floats: number, pack: (w: number, out: number) => void): number {
+  let byLayout = packedCache.get(weight);
+  if (!byLayout) {
+    byLayout = new Map();
+    packedCache.set(weight, byLayout);
   }
   const version = (weight as any).version ?? (weight as any)._version;
-  const have = byAlgo.get(algo);
+  const have = byLayout.get(layout);
   if (have && have.at === weight.ptr && have.version === version && sampleHolds(weight, have)) return have.ptr;
   const offsets = sampleOffsets(weight), sample = sampleAt(weight, offsets);
   const e = engine();
-  const ptr = e.alloc(a.packedSize(g) * 4);
+  const ptr = e.alloc(floats * 4);
   const w = contiguous(weight);
-  a.pack(g, w.ptr, ptr);
+  pack(w.ptr, ptr);
   if (w !== weight) w.dispose();
-  if (have) dropPacked(weight, algo);
+  if (have) dropPacked(weight, layout);
   const entry = { ptr, at: weight.ptr, version, offsets, sample };
-  byAlgo.set(algo, entry);
+  byLayout.set(layout, entry);
   freePacked.register(weight, [ptr], entry);
   return ptr;
 }
@@ -220,7 +220,7 @@ function runPlan(plan: Plan, x: Tensor, weight: Tensor, bias: Tensor | null, y: 
   // Depthwise reads the weight as it is (9 floats per channel: nothing to pack).
   const direct = a.packedSize(plan.g) === 0 ? contiguous(weight) : null;
   s[X_SLOT] = x.ptr;
-  s[WEIGHTS_SLOT] = direct ? direct.ptr : packedWeights(weight, plan.algo, plan.g);
+  s[WEIGHTS_SLOT] = direct ? direct.ptr : packedWeights(weight, plan.algo, a.packedSize(plan.g), (w, out) => a.pack(plan.g, w, out));
   s[BIAS_SLOT] = bias ? bias.ptr : 0;
   s[Y_SLOT] = y.ptr;
   const scratch = e.alloc(plan.scratchBytes);
@@ -308,16 +308,41 @@ export interface BlockConv { weight: Tensor; bias: Tensor | null; lo: number; hi
 
 // The slots of assembly/nnpack_port/f32-inverted-residual-wasmsimd.ts, in order.
 const IR_PARAMS = ['n', 'cin', 'h', 'w', 'cexp', 'cout', 's', 'oh', 'ow', 'x', 'we', 'be', 'wd', 'bd', 'wp', 'bp', 'y', 'res', 'scratch',
-  'rows', 'chunk1', 'chunk2', 'lo1', 'hi1', 'lo2', 'hi2', 'lo3', 'hi3'] as const;
+  'rows', 'lo1', 'hi1', 'lo2', 'hi2', 'lo3', 'hi3'] as const;
 const IR_FLOATS = IR_PARAMS.indexOf('lo1');
 /** Bytes of expanded rows (E) a tile may hold: with the depthwise output, about half the L2 cache. */
 const IR_TILE_BYTES = 1 << 18;
+const up8 = (v: number) => (v + 7) & ~7;
+
+// The fused block's layouts (see its kernel): a 1x1 weight [m][k] as panels [ceil(m/8)][kp][8]
+// (zero past m and k), the depthwise weight [c][9] as [up8(c)/4][9][4], a bias padded to up8(m).
+function pack1x1(m: number, k: number, kp: number) {
+  return (w: number, out: number) => {
+    const f = engine().f32, src = w >> 2, dst = out >> 2;
+    f.fill(0, dst, dst + up8(m) * kp);
+    for (let c = 0; c < m; c++) for (let kk = 0; kk < k; kk++) f[dst + ((c >> 3) * kp + kk) * 8 + (c & 7)] = f[src + c * k + kk];
+  };
+}
+function packDepthwise(c: number) {
+  return (w: number, out: number) => {
+    const f = engine().f32, src = w >> 2, dst = out >> 2;
+    f.fill(0, dst, dst + up8(c) * 9);
+    for (let ch = 0; ch < c; ch++) for (let t = 0; t < 9; t++) f[dst + ((ch >> 2) * 9 + t) * 4 + (ch & 3)] = f[src + ch * 9 + t];
+  };
+}
+function packBias(m: number) {
+  return (b: number, out: number) => {
+    const f = engine().f32;
+    f.fill(0, out >> 2, (out >> 2) + up8(m));
+    f.set(f.subarray(b >> 2, (b >> 2) + m), out >> 2);
+  };
+}
+const irBias = (b: Tensor | null, m: number) => (b ? packedWeights(b, 'ir-bias', up8(m), packBias(m)) : 0);
 
 /**
  * MobileNetV2's inverted residual, project(dw3x3(expand(x))) [+ x] with each convolution's clamp
  * (expand 1x1 -> depthwise 3x3 padding 1, stride 1 or 2 -> project 1x1), computed per tile of
- * output rows so the expanded tensor stays in cache. Same values as three conv2dFast calls (the
- * same kernels, summing in the same order); null where a part's shape does not fit.
+ * output rows so the expanded tensor stays in cache; null where a part's shape does not fit.
  */
 export function invertedResidualFast(input: Tensor, expand: BlockConv, dw: BlockConv, stride: number, project: BlockConv,
   residual: boolean): Tensor | null {
@@ -327,19 +352,19 @@ export function invertedResidualFast(input: Tensor, expand: BlockConv, dw: Block
   if (expand.weight.dim !== 4 || project.weight.dim !== 4 || cin1 !== cin || kh1 !== 1 || kw1 !== 1 || cexp3 !== cexp || kh3 !== 1 || kw3 !== 1) return null;
   if (dw.weight.shape.join() !== [cexp, 1, 3, 3].join()) return null;
   if ([[expand, cexp], [dw, cexp], [project, cout]].some(([c, m]: any) => c.bias && (c.bias.dim !== 1 || c.bias.shape[0] !== m))) return null;
+  if (n < 1 || h < 1 || w < 1) return null;
   const oh = Math.floor((h - 1) / stride) + 1, ow = Math.floor((w - 1) / stride) + 1;
   if (residual && (stride !== 1 || cout !== cin)) return null;
-  const g1 = geometry([n, cin, h, w], expand.weight.shape, [1, 1], [0, 0], [1, 1])!;
-  const g3 = geometry([n, cexp, oh, ow], project.weight.shape, [1, 1], [0, 0], [1, 1])!;
   const e = engine();
-  const rows = Math.max(1, Math.min(oh, Math.floor((IR_TILE_BYTES / (cexp * w * 4) - 3) / stride) + 1));
-  const x = contiguous(input), wd = contiguous(dw.weight);
-  const bs = [expand.bias, dw.bias, project.bias].map((b) => (b ? contiguous(b) : null));
+  const rows = Math.max(1, Math.min(oh, Math.floor((IR_TILE_BYTES / (up8(cexp) * (w + 2) * 4) - 3) / stride) + 1));
+  const x = contiguous(input);
   const y = Tensor.empty([n, cout, oh, ow], 'float32');
   const v: Record<(typeof IR_PARAMS)[number], number> = {
-    n, cin, h, w, cexp, cout, s: stride, oh, ow, x: x.ptr, we: packedWeights(expand.weight, 'gemm1x1', g1), be: bs[0]?.ptr ?? 0,
-    wd: wd.ptr, bd: bs[1]?.ptr ?? 0, wp: packedWeights(project.weight, 'gemm1x1', g3), bp: bs[2]?.ptr ?? 0, y: y.ptr,
-    res: residual ? x.ptr : 0, scratch: 0, rows, chunk1: ALGORITHMS.gemm1x1.chunk(g1), chunk2: ALGORITHMS.gemm1x1.chunk(g3),
+    n, cin, h, w, cexp, cout, s: stride, oh, ow, x: x.ptr,
+    we: packedWeights(expand.weight, 'ir-1x1', up8(cexp) * cin, pack1x1(cexp, cin, cin)), be: irBias(expand.bias, cexp),
+    wd: packedWeights(dw.weight, 'ir-dw', up8(cexp) * 9, packDepthwise(cexp)), bd: irBias(dw.bias, cexp),
+    wp: packedWeights(project.weight, 'ir-1x1', up8(cout) * up8(cexp), pack1x1(cout, cexp, up8(cexp))), bp: irBias(project.bias, cout),
+    y: y.ptr, res: residual ? x.ptr : 0, scratch: 0, rows,
     lo1: expand.lo, hi1: expand.hi, lo2: dw.lo, hi2: dw.hi, lo3: project.lo, hi3: project.hi,
   };
   const slots = new Int32Array(IR_PARAMS.length);
@@ -352,9 +377,7 @@ export function invertedResidualFast(input: Tensor, expand: BlockConv, dw: Block
     k().f32_inverted_residual_wasmsimd(desc);
   } finally {
     e.free(scratch);
-    for (const [t, orig] of [[x, input], [wd, dw.weight], ...bs.map((b, i) => [b, [expand, dw, project][i].bias])] as [Tensor | null, Tensor | null][]) {
-      if (t && t !== orig) t.dispose();
-    }
+    if (x !== input) x.dispose();
   }
   return y;
 }
