@@ -15,8 +15,8 @@
 import { fmadd } from './madd';
 
 // The parameter block's slots (src/ops/conv-fast.ts IR_PARAMS lists them in the same order).
-// WE, WP: 1x1 weights packed [ceil(Cout/8)][K][8]; WD: depthwise [Cexp8/4][9][4]; BE, BD, BP:
-// biases padded to a multiple of 8, or 0 for none.
+// WE, WP: 1x1 weights packed [ceil(Cout/8)][K][8] (WE 0: no expand, Cexp = Cin, as in MobileNetV2's
+// first block); WD: depthwise [Cexp8/4][9][4]; BE, BD, BP: biases padded to a multiple of 8, or 0.
 const N = 0, CIN = 1, H = 2, W = 3, CEXP = 4, COUT = 5, S = 6, OH = 7, OW = 8, X = 9, WE = 10, BE = 11, WD = 12, BD = 13,
   WP = 14, BP = 15, Y = 16, RES = 17, SCRATCH = 18, ROWS = 19, LO1 = 20, HI1 = 21, LO2 = 22, HI2 = 23, LO3 = 24, HI3 = 25;
 
@@ -124,6 +124,43 @@ function expandRows(xi: usize, cin: i32, h: i32, w: i32, r0: i32, r1: i32, j0: i
   }
 }
 
+// Column i of the 4x4 block whose rows are r0..r3 (i a constant: the shared shuffles fold).
+// @ts-ignore: decorator
+@inline function column(r0: v128, r1: v128, r2: v128, r3: v128, i: i32): v128 {
+  const a = i < 2 ? i32x4.shuffle(r0, r1, 0, 4, 1, 5) : i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const b = i < 2 ? i32x4.shuffle(r2, r3, 0, 4, 1, 5) : i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  return (i & 1) == 0 ? i32x4.shuffle(a, b, 0, 1, 4, 5) : i32x4.shuffle(a, b, 2, 3, 6, 7);
+}
+
+/** No expand (MobileNetV2's first block): E rows from j0 are x's rows r0 .. r1, as pixel vectors. */
+function copyRows(xi: usize, cin: i32, h: i32, w: i32, r0: i32, r1: i32, j0: i32, e: usize, ePlane: usize, rowBytes: usize): void {
+  const plane = <usize>h * <usize>w << 2, zero = f32x4.splat(0);
+  for (let c = 0; c < cin; c += 4) {
+    const n = cin - c, eg = e + (<usize>(c >> 2) * ePlane);
+    for (let r = r0; r < r1; r++) {
+      const src = xi + <usize>c * plane + (<usize>(r * w) << 2), dst = eg + <usize>(j0 + r - r0) * rowBytes + 16;
+      let px = 0;
+      for (; px + 4 <= w; px += 4) {
+        const q = src + (<usize>px << 2), o = dst + (<usize>px << 4);
+        const v0 = v128.load(q), v1 = n > 1 ? v128.load(q + plane) : zero;
+        const v2 = n > 2 ? v128.load(q + 2 * plane) : zero, v3 = n > 3 ? v128.load(q + 3 * plane) : zero;
+        v128.store(o, column(v0, v1, v2, v3, 0));
+        v128.store(o, column(v0, v1, v2, v3, 1), 16);
+        v128.store(o, column(v0, v1, v2, v3, 2), 32);
+        v128.store(o, column(v0, v1, v2, v3, 3), 48);
+      }
+      for (; px < w; px++) {
+        const q = src + (<usize>px << 2);
+        let v = f32x4.replace_lane(zero, 0, load<f32>(q));
+        if (n > 1) v = f32x4.replace_lane(v, 1, load<f32>(q + plane));
+        if (n > 2) v = f32x4.replace_lane(v, 2, load<f32>(q + 2 * plane));
+        if (n > 3) v = f32x4.replace_lane(v, 3, load<f32>(q + 3 * plane));
+        v128.store(dst + (<usize>px << 4), v);
+      }
+    }
+  }
+}
+
 /** Depthwise 3x3 (padding 1 in E's zero rows and columns) of output rows 0 .. tt of the tile into D. */
 function depthwise(groups: usize, tt: i32, s: i32, ow: i32, e: usize, ePlane: usize, rowBytes: usize, wd: usize, bd: usize,
   d: usize, dPlane: usize, lo: v128, hi: v128): void {
@@ -175,17 +212,14 @@ function depthwise(groups: usize, tt: i32, s: i32, ow: i32, e: usize, ePlane: us
   }
 }
 
-// Rows r0..r3 are 4 pixels' values of 4 channels: transposed, each column is one channel's 4
-// pixels, stored into the first n (1..4) channel planes at dst (yPlane apart).
+// Rows r0..r3 are 4 pixels' values of 4 channels: each column is one channel's 4 pixels, stored into the first n (1..4) channel planes at dst (yPlane apart).
 // @ts-ignore: decorator
 @inline function storeChannels(dst: usize, r: usize, yPlane: usize, n: i32, np: i32, r0: v128, r1: v128, r2: v128, r3: v128,
   lo: v128, hi: v128): void {
-  const a = i32x4.shuffle(r0, r1, 0, 4, 1, 5), b = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
-  const c = i32x4.shuffle(r0, r1, 2, 6, 3, 7), d = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
-  storePixels(dst, r, np, i32x4.shuffle(a, b, 0, 1, 4, 5), lo, hi);
-  if (n > 1) storePixels(dst + yPlane, r ? r + yPlane : 0, np, i32x4.shuffle(a, b, 2, 3, 6, 7), lo, hi);
-  if (n > 2) storePixels(dst + 2 * yPlane, r ? r + 2 * yPlane : 0, np, i32x4.shuffle(c, d, 0, 1, 4, 5), lo, hi);
-  if (n > 3) storePixels(dst + 3 * yPlane, r ? r + 3 * yPlane : 0, np, i32x4.shuffle(c, d, 2, 3, 6, 7), lo, hi);
+  storePixels(dst, r, np, column(r0, r1, r2, r3, 0), lo, hi);
+  if (n > 1) storePixels(dst + yPlane, r ? r + yPlane : 0, np, column(r0, r1, r2, r3, 1), lo, hi);
+  if (n > 2) storePixels(dst + 2 * yPlane, r ? r + 2 * yPlane : 0, np, column(r0, r1, r2, r3, 2), lo, hi);
+  if (n > 3) storePixels(dst + 3 * yPlane, r ? r + 3 * yPlane : 0, np, column(r0, r1, r2, r3, 3), lo, hi);
 }
 
 /** Project for np (1..4) pixels of D at d: every 8-channel panel of W3, into y's planes (+ residual). */
@@ -258,7 +292,8 @@ export function f32_inverted_residual_wasmsimd(p: usize): void {
         if (r >= 0 && r < h) continue;
         for (let g: usize = 0; g < groups; g++) memory.fill(e + g * ePlane + <usize>j * rowBytes, 0, rowBytes);
       }
-      if (r1 > r0) expandRows(xi, cin, h, w, r0, r1, r0 - base, we, be, cexp8 >> 3, e, ePlane, rowBytes, tail, lo1, hi1);
+      if (r1 > r0 && we) expandRows(xi, cin, h, w, r0, r1, r0 - base, we, be, cexp8 >> 3, e, ePlane, rowBytes, tail, lo1, hi1);
+      else if (r1 > r0) copyRows(xi, cin, h, w, r0, r1, r0 - base, e, ePlane, rowBytes);
       depthwise(groups, tt, s, ow, e, ePlane, rowBytes, wd, bd, d, dPlane, lo2, hi2);
       const pixels = tt * ow, at = <usize>(oy0 * ow) << 2;
       for (let q = 0; q < pixels; q += 4) {

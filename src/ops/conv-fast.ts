@@ -341,17 +341,19 @@ const irBias = (b: Tensor | null, m: number) => (b ? packedWeights(b, 'ir-bias',
 
 /**
  * MobileNetV2's inverted residual, project(dw3x3(expand(x))) [+ x] with each convolution's clamp
- * (expand 1x1 -> depthwise 3x3 padding 1, stride 1 or 2 -> project 1x1), computed per tile of
- * output rows so the expanded tensor stays in cache; null where a part's shape does not fit.
+ * (expand 1x1 -> depthwise 3x3 padding 1, stride 1 or 2 -> project 1x1; expand null: the first
+ * block's project(dw3x3(x))), computed per tile of output rows so the expanded tensor stays in
+ * cache; null where a part's shape does not fit.
  */
-export function invertedResidualFast(input: Tensor, expand: BlockConv, dw: BlockConv, stride: number, project: BlockConv,
+export function invertedResidualFast(input: Tensor, expand: BlockConv | null, dw: BlockConv, stride: number, project: BlockConv,
   residual: boolean): Tensor | null {
-  const ts = [input, expand.weight, expand.bias, dw.weight, dw.bias, project.weight, project.bias];
+  const ts = [input, expand?.weight, expand?.bias, dw.weight, dw.bias, project.weight, project.bias];
   if (ts.some((t) => t && t.dtype !== 'float32') || input.dim !== 4 || (stride !== 1 && stride !== 2)) return null;
-  const [n, cin, h, w] = input.shape, [cexp, cin1, kh1, kw1] = expand.weight.shape, [cout, cexp3, kh3, kw3] = project.weight.shape;
-  if (expand.weight.dim !== 4 || project.weight.dim !== 4 || cin1 !== cin || kh1 !== 1 || kw1 !== 1 || cexp3 !== cexp || kh3 !== 1 || kw3 !== 1) return null;
+  const [n, cin, h, w] = input.shape, cexp = dw.weight.shape[0], [cout, cexp3, kh3, kw3] = project.weight.shape;
+  if (project.weight.dim !== 4 || cexp3 !== cexp || kh3 !== 1 || kw3 !== 1) return null;
+  if (expand ? expand.weight.shape.join() !== [cexp, cin, 1, 1].join() : cexp !== cin) return null;
   if (dw.weight.shape.join() !== [cexp, 1, 3, 3].join()) return null;
-  if ([[expand, cexp], [dw, cexp], [project, cout]].some(([c, m]: any) => c.bias && (c.bias.dim !== 1 || c.bias.shape[0] !== m))) return null;
+  if ([[expand, cexp], [dw, cexp], [project, cout]].some(([c, m]: any) => c?.bias && (c.bias.dim !== 1 || c.bias.shape[0] !== m))) return null;
   if (n < 1 || h < 1 || w < 1) return null;
   const oh = Math.floor((h - 1) / stride) + 1, ow = Math.floor((w - 1) / stride) + 1;
   if (residual && (stride !== 1 || cout !== cin)) return null;
@@ -361,11 +363,11 @@ export function invertedResidualFast(input: Tensor, expand: BlockConv, dw: Block
   const y = Tensor.empty([n, cout, oh, ow], 'float32');
   const v: Record<(typeof IR_PARAMS)[number], number> = {
     n, cin, h, w, cexp, cout, s: stride, oh, ow, x: x.ptr,
-    we: packedWeights(expand.weight, 'ir-1x1', up8(cexp) * cin, pack1x1(cexp, cin, cin)), be: irBias(expand.bias, cexp),
+    we: expand ? packedWeights(expand.weight, 'ir-1x1', up8(cexp) * cin, pack1x1(cexp, cin, cin)) : 0, be: irBias(expand?.bias ?? null, cexp),
     wd: packedWeights(dw.weight, 'ir-dw', up8(cexp) * 9, packDepthwise(cexp)), bd: irBias(dw.bias, cexp),
     wp: packedWeights(project.weight, 'ir-1x1', up8(cout) * up8(cexp), pack1x1(cout, cexp, up8(cexp))), bp: irBias(project.bias, cout),
     y: y.ptr, res: residual ? x.ptr : 0, scratch: 0, rows,
-    lo1: expand.lo, hi1: expand.hi, lo2: dw.lo, hi2: dw.hi, lo3: project.lo, hi3: project.hi,
+    lo1: expand?.lo ?? -Infinity, hi1: expand?.hi ?? Infinity, lo2: dw.lo, hi2: dw.hi, lo3: project.lo, hi3: project.hi,
   };
   const slots = new Int32Array(IR_PARAMS.length);
   IR_PARAMS.forEach((name, i) => (slots[i] = v[name]));

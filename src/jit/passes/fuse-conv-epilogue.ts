@@ -237,10 +237,10 @@ function convParts(n: Node | null, b: Block): ConvParts | null {
 }
 
 /**
- * Mutates `g`: expand (1x1, stride 1, no padding, groups 1) -> depthwise (3x3 at runtime, padding 1,
- * stride s in both dims) -> project (1x1 like expand, residual none or the expand's input) chains of
- * conv2d_act nodes (the project may be a plain conv), each intermediate used only by the next,
- * become torchwick::inverted_residual.
+ * Mutates `g`: [expand (1x1, stride 1, no padding, groups 1) ->] depthwise (3x3 at runtime, padding
+ * 1, stride s in both dims) -> project (1x1 like expand, residual none or the block's input) chains
+ * of conv2d_act nodes (the project may be a plain conv), each intermediate used only by the next,
+ * become torchwick::inverted_residual (without an expand: MobileNetV2's first block).
  */
 function fuseInvertedResidual(g: Graph, allow: () => boolean): number {
   let fused = 0;
@@ -253,21 +253,25 @@ function fuseInvertedResidual(g: Graph, allow: () => boolean): number {
       const dw = p.ins[0].node(), d = dw.kind === CONV_ACT ? convParts(dw, b) : null;
       if (!d || d.residual || soleUser(dw.output()) !== project || !same(d.padding, [1, 1]) || (d.stride[0] !== 1 && d.stride[0] !== 2)) continue;
       if (!same(d.stride, [d.stride[0], d.stride[0]])) continue;
-      const expand = d.ins[0].node(), e = expand.kind === CONV_ACT ? convParts(expand, b) : null;
-      if (!e || e.residual || soleUser(expand.output()) !== dw || !pointwise(e)) continue;
-      const x = e.ins[0];
+      // Depthwise: one input channel per group (the weight is a frozen constant of known shape).
+      const wd = d.ins[1].type.kind === 'Tensor' ? d.ins[1].type.sizes : undefined;
+      if (!wd || wd.length !== 4 || wd[1] !== 1 || num(d.ins[6]) !== wd[0]) continue;
+      const expand = d.ins[0].node(), c = expand.kind === CONV_ACT ? convParts(expand, b) : null;
+      const e = c && !c.residual && soleUser(expand.output()) === dw && pointwise(c) ? c : null;
+      const x = e ? e.ins[0] : d.ins[0];
       if ((p.residual && p.residual !== x) || !allow()) continue;
       g.withInsertPoint(project, () => {
         const f = (v: Value | number) => (typeof v === 'number' ? g.insertConstant(v, { type: FloatT }) : v);
-        const ins = [x, e.ins[1], e.ins[2], ...e.range.map(f), d.ins[1], d.ins[2], g.insertConstant(d.stride[0]), ...d.range.map(f),
-          p.ins[1], p.ins[2], ...p.range.map(f), g.insertConstant(!!p.residual)];
+        const none = () => g.insertConstant(null);
+        const ins = [x, ...(e ? [e.ins[1], e.ins[2], ...e.range.map(f)] : [none(), none(), f(-Infinity), f(Infinity)]),
+          d.ins[1], d.ins[2], g.insertConstant(d.stride[0]), ...d.range.map(f), p.ins[1], p.ins[2], ...p.range.map(f), g.insertConstant(!!p.residual)];
         const n = g.insertNode(g.createNode(INVERTED_RESIDUAL, ins, 1));
         n.sourceRange = project.sourceRange;
         n.scopeName = project.scopeName;
         n.output().setType(project.output().type);
         project.output().replaceAllUsesWith(n.output());
       });
-      for (const m of [project, dw, expand]) m.destroy();
+      for (const m of e ? [project, dw, expand] : [project, dw]) m.destroy();
       fused++;
     }
   };
