@@ -27,7 +27,7 @@ const N = 0, CIN = 1, H = 2, W = 3, CEXP = 4, COUT = 5, S = 6, OH = 7, OW = 8, X
 // @ts-ignore: decorator
 @inline function getf(p: usize, slot: i32): f32 { return load<f32>(p + (<usize>slot << 2)); }
 
-/** The geometry of the scratch, in bytes: E and D planes (one per 4 channels) and a tail panel. */
+/** The geometry of the scratch, in bytes: E and D planes (one per 4 channels), a tail panel, E offsets. */
 // @ts-ignore: decorator
 @inline function eRows(p: usize): i32 { return (geti(p, ROWS) - 1) * geti(p, S) + 3; }
 // @ts-ignore: decorator
@@ -39,7 +39,7 @@ const N = 0, CIN = 1, H = 2, W = 3, CEXP = 4, COUT = 5, S = 6, OH = 7, OW = 8, X
 
 /** Scratch floats f32_inverted_residual_wasmsimd needs. */
 export function inverted_residual_scratch_size(p: usize): i32 {
-  const bytes = groups4(p) * (<usize>eRows(p) * eRowBytes(p) + dPlaneBytes(p)) + (<usize>geti(p, CIN) << 4);
+  const bytes = groups4(p) * (<usize>eRows(p) * eRowBytes(p) + dPlaneBytes(p)) + (<usize>geti(p, CIN) << 4) + (<usize>(eRows(p) * geti(p, W)) << 2);
   return <i32>(bytes >> 2);
 }
 
@@ -49,78 +49,81 @@ export function inverted_residual_scratch_size(p: usize): i32 {
 @inline function biasVec(b: usize, at: usize): v128 { return b ? v128.load(b + at) : f32x4.splat(0); }
 
 /**
- * Expand for np (1..4) pixels whose cin inputs are at a + 4 i + k * aStride: every 8-channel panel
- * of W1, stored as pixel vectors into E's planes at offsets o0..o3 (pixels past np are not stored).
+ * Expand for np (1..4) pixels whose cin inputs are at a + 4 i + k * aStride, one 8-channel panel
+ * w (bias b): stored as pixel vectors into the E planes g0 and g0 + ePlane at the offsets at o.
  */
 // @ts-ignore: decorator
-@inline function expandPixels(np: i32, cin: i32, a: usize, aStride: usize, we: usize, be: usize, panels: i32, e: usize, ePlane: usize,
-  o0: usize, o1: usize, o2: usize, o3: usize, lo: v128, hi: v128): void {
-  const panelBytes = <usize>cin << 5;
-  for (let j = 0; j < panels; j++) {
-    let c00 = biasVec(be, <usize>j << 5), c01 = biasVec(be, (<usize>j << 5) + 16);
-    let c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
-    let w = we + <usize>j * panelBytes, x = a;
-    const wEnd = w + panelBytes;
-    while (w < wEnd) {
-      const b0 = v128.load(w), b1 = v128.load(w, 16);
-      const a0 = v128.load32_splat(x, 0);
-      c00 = fmadd(a0, b0, c00);
-      c01 = fmadd(a0, b1, c01);
-      const a1 = v128.load32_splat(x, 4);
-      c10 = fmadd(a1, b0, c10);
-      c11 = fmadd(a1, b1, c11);
-      const a2 = v128.load32_splat(x, 8);
-      c20 = fmadd(a2, b0, c20);
-      c21 = fmadd(a2, b1, c21);
-      const a3 = v128.load32_splat(x, 12);
-      c30 = fmadd(a3, b0, c30);
-      c31 = fmadd(a3, b1, c31);
-      w += 32;
-      x += aStride;
-    }
-    const g0 = e + (<usize>(2 * j) * ePlane), g1 = g0 + ePlane;
-    v128.store(g0 + o0, clamp(c00, lo, hi));
-    v128.store(g1 + o0, clamp(c01, lo, hi));
-    if (np > 1) {
-      v128.store(g0 + o1, clamp(c10, lo, hi));
-      v128.store(g1 + o1, clamp(c11, lo, hi));
-    }
-    if (np > 2) {
-      v128.store(g0 + o2, clamp(c20, lo, hi));
-      v128.store(g1 + o2, clamp(c21, lo, hi));
-    }
-    if (np > 3) {
-      v128.store(g0 + o3, clamp(c30, lo, hi));
-      v128.store(g1 + o3, clamp(c31, lo, hi));
-    }
+@inline function expandPixels(np: i32, cin: i32, a: usize, aStride: usize, w: usize, b: usize, g0: usize, ePlane: usize, o: usize,
+  lo: v128, hi: v128): void {
+  let c00 = biasVec(b, 0), c01 = biasVec(b, 16);
+  let c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
+  const wEnd = w + (<usize>cin << 5);
+  while (w < wEnd) {
+    const b0 = v128.load(w), b1 = v128.load(w, 16);
+    const a0 = v128.load32_splat(a, 0);
+    c00 = fmadd(a0, b0, c00);
+    c01 = fmadd(a0, b1, c01);
+    const a1 = v128.load32_splat(a, 4);
+    c10 = fmadd(a1, b0, c10);
+    c11 = fmadd(a1, b1, c11);
+    const a2 = v128.load32_splat(a, 8);
+    c20 = fmadd(a2, b0, c20);
+    c21 = fmadd(a2, b1, c21);
+    const a3 = v128.load32_splat(a, 12);
+    c30 = fmadd(a3, b0, c30);
+    c31 = fmadd(a3, b1, c31);
+    w += 32;
+    a += aStride;
+  }
+  const g1 = g0 + ePlane, o0 = <usize>load<u32>(o);
+  v128.store(g0 + o0, clamp(c00, lo, hi));
+  v128.store(g1 + o0, clamp(c01, lo, hi));
+  if (np > 1) {
+    const o1 = <usize>load<u32>(o, 4);
+    v128.store(g0 + o1, clamp(c10, lo, hi));
+    v128.store(g1 + o1, clamp(c11, lo, hi));
+  }
+  if (np > 2) {
+    const o2 = <usize>load<u32>(o, 8);
+    v128.store(g0 + o2, clamp(c20, lo, hi));
+    v128.store(g1 + o2, clamp(c21, lo, hi));
+  }
+  if (np > 3) {
+    const o3 = <usize>load<u32>(o, 12);
+    v128.store(g0 + o3, clamp(c30, lo, hi));
+    v128.store(g1 + o3, clamp(c31, lo, hi));
   }
 }
 
-/** Expands input rows r0 .. r1 (into E rows j0 ..) for all channels; tail: a [cin][4] panel. */
+/**
+ * Expands input rows r0 .. r1 (into E rows j0 ..) for all channels. Panel by panel: each panel of
+ * W1 is read from memory once and then serves every pixel of the tile, so the weights stream in
+ * (from DRAM: MobileNetV2's 14 MB do not stay in cache) while the multiplies run.
+ * offs: scratch for the pixels' E offsets; tail: a [cin][4] panel for the last 1..3 pixels.
+ */
 function expandRows(xi: usize, cin: i32, h: i32, w: i32, r0: i32, r1: i32, j0: i32, we: usize, be: usize, panels: i32,
-  e: usize, ePlane: usize, rowBytes: usize, tail: usize, lo: v128, hi: v128): void {
+  e: usize, ePlane: usize, rowBytes: usize, offs: usize, tail: usize, lo: v128, hi: v128): void {
   const plane = <usize>h * <usize>w << 2, count = (r1 - r0) * w, x0 = xi + (<usize>(r0 * w) << 2);
-  // Pixel q's offset in an E plane, advanced one pixel at a time (row by row, past the zero columns).
+  // Pixel q's offset in an E plane: row by row, past the zero columns.
   let col = 0, at = <usize>j0 * rowBytes + 16;
-  let q = 0;
-  for (; q < count; q += 4) {
-    const np = min(4, count - q);
-    const o0 = at;
-    if (++col == w) { col = 0; at += 48; } else at += 16;
-    const o1 = at;
-    if (++col == w) { col = 0; at += 48; } else at += 16;
-    const o2 = at;
-    if (++col == w) { col = 0; at += 48; } else at += 16;
-    const o3 = at;
-    if (++col == w) { col = 0; at += 48; } else at += 16;
-    if (np == 4) {
-      expandPixels(4, cin, x0 + (<usize>q << 2), plane, we, be, panels, e, ePlane, o0, o1, o2, o3, lo, hi);
-      continue;
-    }
+  for (let q = 0; q < count; q++) {
+    store<u32>(offs + (<usize>q << 2), <u32>at);
+    if (++col == w) {
+      col = 0;
+      at += 48;
+    } else at += 16;
+  }
+  const full = count & ~3, np = count - full;
+  if (np) {
     // The last 1..3 pixels: copied so that the 4-pixel loads stay inside x.
     memory.fill(tail, 0, <usize>cin << 4);
-    for (let k = 0; k < cin; k++) memory.copy(tail + (<usize>k << 4), x0 + <usize>k * plane + (<usize>q << 2), <usize>np << 2);
-    expandPixels(np, cin, tail, 16, we, be, panels, e, ePlane, o0, o1, o2, o3, lo, hi);
+    for (let k = 0; k < cin; k++) memory.copy(tail + (<usize>k << 4), x0 + <usize>k * plane + (<usize>full << 2), <usize>np << 2);
+  }
+  const panelBytes = <usize>cin << 5;
+  for (let j = 0; j < panels; j++) {
+    const wj = we + <usize>j * panelBytes, bj = be ? be + (<usize>j << 5) : 0, g0 = e + (<usize>(2 * j) * ePlane);
+    for (let q = 0; q < full; q += 4) expandPixels(4, cin, x0 + (<usize>q << 2), plane, wj, bj, g0, ePlane, offs + (<usize>q << 2), lo, hi);
+    if (np) expandPixels(np, cin, tail, 16, wj, bj, g0, ePlane, offs + (<usize>full << 2), lo, hi);
   }
 }
 
@@ -222,40 +225,50 @@ function depthwise(groups: usize, tt: i32, s: i32, ow: i32, e: usize, ePlane: us
   if (n > 3) storePixels(dst + 3 * yPlane, r ? r + 3 * yPlane : 0, np, column(r0, r1, r2, r3, 3), lo, hi);
 }
 
-/** Project for np (1..4) pixels of D at d: every 8-channel panel of W3, into y's planes (+ residual). */
-function projectPixels(np: i32, cexp8: i32, cout: i32, d: usize, dPlane: usize, wp: usize, bp: usize, y: usize, res: usize,
+/** Project for np (1..4) pixels of D at a, one panel w (bias b) of n (1..8) output channels, into y's planes (+ residual). */
+// @ts-ignore: decorator
+@inline function projectPixels(np: i32, n: i32, cexp8: i32, a: usize, dPlane: usize, w: usize, b: usize, y: usize, res: usize,
   yPlane: usize, lo: v128, hi: v128): void {
-  const panelBytes = <usize>cexp8 << 5, nextGroup = dPlane - 16;
-  for (let j = 0; j < (cout + 7) >> 3; j++) {
-    let c00 = biasVec(bp, <usize>j << 5), c01 = biasVec(bp, (<usize>j << 5) + 16);
-    let c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
-    let w = wp + <usize>j * panelBytes, a = d;
-    const wEnd = w + panelBytes;
-    while (w < wEnd) {
-      // 4 channels of 4 pixels: pixel i's channel 4g + t is at 16 i + 4 t in D's plane g.
-      const gEnd = w + 128;
-      while (w < gEnd) {
-        const b0 = v128.load(w), b1 = v128.load(w, 16);
-        const a0 = v128.load32_splat(a, 0);
-        c00 = fmadd(a0, b0, c00);
-        c01 = fmadd(a0, b1, c01);
-        const a1 = v128.load32_splat(a, 16);
-        c10 = fmadd(a1, b0, c10);
-        c11 = fmadd(a1, b1, c11);
-        const a2 = v128.load32_splat(a, 32);
-        c20 = fmadd(a2, b0, c20);
-        c21 = fmadd(a2, b1, c21);
-        const a3 = v128.load32_splat(a, 48);
-        c30 = fmadd(a3, b0, c30);
-        c31 = fmadd(a3, b1, c31);
-        w += 32;
-        a += 4;
-      }
-      a += nextGroup;
+  let c00 = biasVec(b, 0), c01 = biasVec(b, 16);
+  let c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
+  const wEnd = w + (<usize>cexp8 << 5), nextGroup = dPlane - 16;
+  while (w < wEnd) {
+    // 4 channels of 4 pixels: pixel i's channel 4g + t is at 16 i + 4 t in D's plane g.
+    const gEnd = w + 128;
+    while (w < gEnd) {
+      const b0 = v128.load(w), b1 = v128.load(w, 16);
+      const a0 = v128.load32_splat(a, 0);
+      c00 = fmadd(a0, b0, c00);
+      c01 = fmadd(a0, b1, c01);
+      const a1 = v128.load32_splat(a, 16);
+      c10 = fmadd(a1, b0, c10);
+      c11 = fmadd(a1, b1, c11);
+      const a2 = v128.load32_splat(a, 32);
+      c20 = fmadd(a2, b0, c20);
+      c21 = fmadd(a2, b1, c21);
+      const a3 = v128.load32_splat(a, 48);
+      c30 = fmadd(a3, b0, c30);
+      c31 = fmadd(a3, b1, c31);
+      w += 32;
+      a += 4;
     }
-    const c0 = j * 8, n = min(8, cout - c0), yj = y + <usize>c0 * yPlane, rj = res ? res + <usize>c0 * yPlane : 0;
-    storeChannels(yj, rj, yPlane, min(4, n), np, c00, c10, c20, c30, lo, hi);
-    if (n > 4) storeChannels(yj + 4 * yPlane, rj ? rj + 4 * yPlane : 0, yPlane, n - 4, np, c01, c11, c21, c31, lo, hi);
+    a += nextGroup;
+  }
+  storeChannels(y, res, yPlane, min(4, n), np, c00, c10, c20, c30, lo, hi);
+  if (n > 4) storeChannels(y + 4 * yPlane, res ? res + 4 * yPlane : 0, yPlane, n - 4, np, c01, c11, c21, c31, lo, hi);
+}
+
+/** Project of a tile's pixels, panel by panel (each panel of W3 read from memory once, as in expandRows). */
+function projectTile(pixels: i32, cexp8: i32, cout: i32, d: usize, dPlane: usize, wp: usize, bp: usize, y: usize, res: usize,
+  yPlane: usize, lo: v128, hi: v128): void {
+  const panelBytes = <usize>cexp8 << 5;
+  for (let j = 0; j < (cout + 7) >> 3; j++) {
+    const c0 = j * 8, n = min(8, cout - c0), wj = wp + <usize>j * panelBytes, bj = bp ? bp + (<usize>j << 5) : 0;
+    const yj = y + <usize>c0 * yPlane, rj = res ? res + <usize>c0 * yPlane : 0;
+    for (let q = 0; q < pixels; q += 4) {
+      const o = <usize>q << 2;
+      projectPixels(min(4, pixels - q), n, cexp8, d + (<usize>q << 4), dPlane, wj, bj, yj + o, rj ? rj + o : 0, yPlane, lo, hi);
+    }
   }
 }
 
@@ -269,7 +282,7 @@ export function f32_inverted_residual_wasmsimd(p: usize): void {
   const lo3 = f32x4.splat(getf(p, LO3)), hi3 = f32x4.splat(getf(p, HI3));
   const groups = groups4(p), cexp8 = <i32>groups << 2, er = eRows(p), rowBytes = eRowBytes(p), ePlane = <usize>er * rowBytes;
   const dPlane = dPlaneBytes(p), ohw = oh * ow, yPlane = <usize>ohw << 2;
-  const e = getp(p, SCRATCH), d = e + groups * ePlane, tail = d + groups * dPlane;
+  const e = getp(p, SCRATCH), d = e + groups * ePlane, tail = d + groups * dPlane, offs = tail + (<usize>geti(p, CIN) << 4);
   const keepRows = 3 - s; // E rows a tile shares with the next
   for (let img = 0; img < n; img++) {
     const xi = x + (<usize>img * <usize>cin * <usize>h * <usize>w << 2), yi = y + <usize>img * <usize>cout * yPlane;
@@ -292,14 +305,11 @@ export function f32_inverted_residual_wasmsimd(p: usize): void {
         if (r >= 0 && r < h) continue;
         for (let g: usize = 0; g < groups; g++) memory.fill(e + g * ePlane + <usize>j * rowBytes, 0, rowBytes);
       }
-      if (r1 > r0 && we) expandRows(xi, cin, h, w, r0, r1, r0 - base, we, be, cexp8 >> 3, e, ePlane, rowBytes, tail, lo1, hi1);
+      if (r1 > r0 && we) expandRows(xi, cin, h, w, r0, r1, r0 - base, we, be, cexp8 >> 3, e, ePlane, rowBytes, offs, tail, lo1, hi1);
       else if (r1 > r0) copyRows(xi, cin, h, w, r0, r1, r0 - base, e, ePlane, rowBytes);
       depthwise(groups, tt, s, ow, e, ePlane, rowBytes, wd, bd, d, dPlane, lo2, hi2);
-      const pixels = tt * ow, at = <usize>(oy0 * ow) << 2;
-      for (let q = 0; q < pixels; q += 4) {
-        const o = at + (<usize>q << 2);
-        projectPixels(min(4, pixels - q), cexp8, cout, d + (<usize>q << 4), dPlane, wp, bp, yi + o, ri ? ri + o : 0, yPlane, lo3, hi3);
-      }
+      const at = <usize>(oy0 * ow) << 2;
+      projectTile(tt * ow, cexp8, cout, d, dPlane, wp, bp, yi + at, ri ? ri + at : 0, yPlane, lo3, hi3);
     }
   }
 }

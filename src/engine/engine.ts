@@ -56,6 +56,25 @@ export class Engine {
     else this.k.free(ptr);
   }
 
+  private scratchPtr = 0;
+  private scratchBytes = 0;
+
+  /**
+   * Working memory for one kernel call, valid until the next call asks: one block, grown when a
+   * call needs more and otherwise reused, so that a network's layers find it in cache (a fresh
+   * block per layer would be cold: a cache miss on every line written).
+   */
+  scratch(nbytes: number): number {
+    if (nbytes > this.scratchBytes) {
+      if (this.scratchPtr) this.k.free(this.scratchPtr);
+      this.scratchPtr = 0;
+      this.scratchBytes = 0;
+      this.scratchPtr = this.rawAlloc(nbytes);
+      this.scratchBytes = nbytes;
+    }
+    return this.scratchPtr;
+  }
+
   /** Allocator calls, for pools: they bypass the active pool. */
   readonly raw = { alloc: (n: number) => this.rawAlloc(n), free: (p: number) => this.k.free(p) };
 

@@ -223,13 +223,11 @@ function runPlan(plan: Plan, x: Tensor, weight: Tensor, bias: Tensor | null, y: 
   s[WEIGHTS_SLOT] = direct ? direct.ptr : packedWeights(weight, plan.algo, a.packedSize(plan.g), (w, out) => a.pack(plan.g, w, out));
   s[BIAS_SLOT] = bias ? bias.ptr : 0;
   s[Y_SLOT] = y.ptr;
-  const scratch = e.alloc(plan.scratchBytes);
-  s[SCRATCH_SLOT] = scratch;
+  s[SCRATCH_SLOT] = e.scratch(plan.scratchBytes);
   e.i32.set(s, e.desc >> 2);
   try {
     a.run(e.desc);
   } finally {
-    e.free(scratch);
     if (direct && direct !== weight) direct.dispose();
   }
 }
@@ -373,12 +371,10 @@ export function invertedResidualFast(input: Tensor, expand: BlockConv | null, dw
   IR_PARAMS.forEach((name, i) => (slots[i] = v[name]));
   new Float32Array(slots.buffer, IR_FLOATS * 4, 6).set(IR_PARAMS.slice(IR_FLOATS).map((name) => v[name]));
   const desc = e.writeDesc(Array.from(slots));
-  const scratch = e.alloc(k().inverted_residual_scratch_size(desc) * 4);
-  e.i32[(desc >> 2) + IR_PARAMS.indexOf('scratch')] = scratch;
+  e.i32[(desc >> 2) + IR_PARAMS.indexOf('scratch')] = e.scratch(k().inverted_residual_scratch_size(desc) * 4);
   try {
     k().f32_inverted_residual_wasmsimd(desc);
   } finally {
-    e.free(scratch);
     if (x !== input) x.dispose();
   }
   return y;
