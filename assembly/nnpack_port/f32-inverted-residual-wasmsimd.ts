@@ -13,12 +13,16 @@
 // twice. Channel counts are padded to 8 with zero weights and biases (the packers in
 // src/ops/conv-fast.ts), so padded channels contribute nothing.
 import { fmadd } from './madd';
+import { padPlanes } from './pad';
 
 // The parameter block's slots (src/ops/conv-fast.ts IR_PARAMS lists them in the same order).
 // WE, WP: 1x1 weights packed [ceil(Cout/8)][K][8] (WE 0: no expand, Cexp = Cin, as in MobileNetV2's
 // first block); WD: depthwise [Cexp8/4][9][4]; BE, BD, BP: biases padded to a multiple of 8, or 0.
+// H, W: the depthwise's input (E); XH, XW: x's, the same unless KE is 3 (the stem: E = a 3x3,
+// stride 2, padding 1 convolution of x, as MobileNetV2's first layer feeds its first block).
 const N = 0, CIN = 1, H = 2, W = 3, CEXP = 4, COUT = 5, S = 6, OH = 7, OW = 8, X = 9, WE = 10, BE = 11, WD = 12, BD = 13,
-  WP = 14, BP = 15, Y = 16, RES = 17, SCRATCH = 18, ROWS = 19, LO1 = 20, HI1 = 21, LO2 = 22, HI2 = 23, LO3 = 24, HI3 = 25;
+  WP = 14, BP = 15, Y = 16, RES = 17, SCRATCH = 18, ROWS = 19, LO1 = 20, HI1 = 21, LO2 = 22, HI2 = 23, LO3 = 24, HI3 = 25,
+  XH = 26, XW = 27, KE = 28;
 
 // @ts-ignore: decorator
 @inline function geti(p: usize, slot: i32): i32 { return load<i32>(p + (<usize>slot << 2)); }
@@ -37,9 +41,22 @@ const N = 0, CIN = 1, H = 2, W = 3, CEXP = 4, COUT = 5, S = 6, OH = 7, OW = 8, X
 // @ts-ignore: decorator
 @inline function groups4(p: usize): usize { return <usize>((geti(p, CEXP) + 7) & ~7) >> 2; }
 
+// The stem reads x zero-padded: a row and a column before it, and columns after for the vector
+// loads of the last pixels.
+// @ts-ignore: decorator
+@inline function stemRows(p: usize): i32 { return geti(p, XH) + 2; }
+// @ts-ignore: decorator
+@inline function stemCols(p: usize): i32 { return max(geti(p, XW), 2 * geti(p, W)) + 12; }
+// @ts-ignore: decorator
+@inline function stemBytes(p: usize): usize {
+  return geti(p, KE) == 3 ? (<usize>geti(p, CIN) * <usize>stemRows(p) * <usize>stemCols(p) << 2) : 0;
+}
+
 /** Scratch floats f32_inverted_residual_wasmsimd needs. */
 export function inverted_residual_scratch_size(p: usize): i32 {
-  const bytes = groups4(p) * (<usize>eRows(p) * eRowBytes(p) + dPlaneBytes(p)) + (<usize>geti(p, CIN) << 4) + (<usize>(eRows(p) * geti(p, W)) << 2);
+  const k = geti(p, CIN) * geti(p, KE) * geti(p, KE);
+  const bytes = groups4(p) * (<usize>eRows(p) * eRowBytes(p) + dPlaneBytes(p)) + (<usize>k << 4) + (<usize>(eRows(p) * geti(p, W)) << 2)
+    + stemBytes(p);
   return <i32>(bytes >> 2);
 }
 
@@ -124,6 +141,43 @@ function expandRows(xi: usize, cin: i32, h: i32, w: i32, r0: i32, r1: i32, j0: i
     const wj = we + <usize>j * panelBytes, bj = be ? be + (<usize>j << 5) : 0, g0 = e + (<usize>(2 * j) * ePlane);
     for (let q = 0; q < full; q += 4) expandPixels(4, cin, x0 + (<usize>q << 2), plane, wj, bj, g0, ePlane, offs + (<usize>q << 2), lo, hi);
     if (np) expandPixels(np, cin, tail, 16, wj, bj, g0, ePlane, offs + (<usize>full << 2), lo, hi);
+  }
+}
+
+/**
+ * The stem (3x3, stride 2, padding 1 over the padded copy xp of x) for E rows from j0: stem rows
+ * r0 .. r1, 4 pixels at a time, their 9 cin taps gathered into a [9 cin][4] panel (stride 2:
+ * even and odd lanes of two loads), then every 8-channel panel of W1 as in expandRows.
+ */
+function stemRowsOf(xp: usize, cin: i32, hp: i32, wpad: i32, w: i32, r0: i32, r1: i32, j0: i32, we: usize, be: usize, panels: i32,
+  e: usize, ePlane: usize, rowBytes: usize, offs: usize, panel: usize, lo: v128, hi: v128): void {
+  const rowPad = <usize>wpad << 2, planeBytes = <usize>hp * rowPad, k = cin * 9, panelBytes = <usize>k << 5;
+  for (let r = r0; r < r1; r++) {
+    const top = xp + <usize>(2 * r) * rowPad, at = <usize>(j0 + r - r0) * rowBytes + 16;
+    for (let c = 0; c < w; c += 4) {
+      let dst = panel;
+      for (let ci = 0; ci < cin; ci++) {
+        let src = top + <usize>ci * planeBytes + (<usize>(2 * c) << 2);
+        for (let ky = 0; ky < 3; ky++) {
+          const v0 = v128.load(src), v1 = v128.load(src, 16), v2 = v128.load(src, 32);
+          const even = i32x4.shuffle(v0, v1, 0, 2, 4, 6);
+          v128.store(dst, even);
+          v128.store(dst, i32x4.shuffle(v0, v1, 1, 3, 5, 7), 16);
+          v128.store(dst, i32x4.shuffle(even, v2, 1, 2, 3, 4), 32);
+          dst += 48;
+          src += rowPad;
+        }
+      }
+      const o = at + (<usize>c << 4);
+      store<u32>(offs, <u32>o);
+      store<u32>(offs, <u32>(o + 16), 4);
+      store<u32>(offs, <u32>(o + 32), 8);
+      store<u32>(offs, <u32>(o + 48), 12);
+      const np = min(4, w - c);
+      for (let j = 0; j < panels; j++) {
+        expandPixels(np, k, panel, 16, we + <usize>j * panelBytes, be ? be + (<usize>j << 5) : 0, e + (<usize>(2 * j) * ePlane), ePlane, offs, lo, hi);
+      }
+    }
   }
 }
 
@@ -282,10 +336,13 @@ export function f32_inverted_residual_wasmsimd(p: usize): void {
   const lo3 = f32x4.splat(getf(p, LO3)), hi3 = f32x4.splat(getf(p, HI3));
   const groups = groups4(p), cexp8 = <i32>groups << 2, er = eRows(p), rowBytes = eRowBytes(p), ePlane = <usize>er * rowBytes;
   const dPlane = dPlaneBytes(p), ohw = oh * ow, yPlane = <usize>ohw << 2;
-  const e = getp(p, SCRATCH), d = e + groups * ePlane, tail = d + groups * dPlane, offs = tail + (<usize>geti(p, CIN) << 4);
+  const ke = geti(p, KE), xh = geti(p, XH), xw = geti(p, XW);
+  const e = getp(p, SCRATCH), d = e + groups * ePlane, tail = d + groups * dPlane, offs = tail + (<usize>(cin * ke * ke) << 4);
+  const xp = offs + (<usize>(er * w) << 2), hp = stemRows(p), wpad = stemCols(p);
   const keepRows = 3 - s; // E rows a tile shares with the next
   for (let img = 0; img < n; img++) {
-    const xi = x + (<usize>img * <usize>cin * <usize>h * <usize>w << 2), yi = y + <usize>img * <usize>cout * yPlane;
+    const xi = x + (<usize>img * <usize>cin * <usize>xh * <usize>xw << 2), yi = y + <usize>img * <usize>cout * yPlane;
+    if (ke == 3) padPlanes(xi, cin, xh, xw, xp, hp, wpad, 1, 1);
     const ri = res ? res + <usize>img * <usize>cout * yPlane : 0;
     memory.fill(e, 0, groups * ePlane); // the zero columns (and rows) of the padding
     for (let oy0 = 0; oy0 < oh; oy0 += rows) {
@@ -305,8 +362,11 @@ export function f32_inverted_residual_wasmsimd(p: usize): void {
         if (r >= 0 && r < h) continue;
         for (let g: usize = 0; g < groups; g++) memory.fill(e + g * ePlane + <usize>j * rowBytes, 0, rowBytes);
       }
-      if (r1 > r0 && we) expandRows(xi, cin, h, w, r0, r1, r0 - base, we, be, cexp8 >> 3, e, ePlane, rowBytes, offs, tail, lo1, hi1);
-      else if (r1 > r0) copyRows(xi, cin, h, w, r0, r1, r0 - base, e, ePlane, rowBytes);
+      if (r1 > r0) {
+        if (ke == 3) stemRowsOf(xp, cin, hp, wpad, w, r0, r1, r0 - base, we, be, cexp8 >> 3, e, ePlane, rowBytes, offs, tail, lo1, hi1);
+        else if (we) expandRows(xi, cin, h, w, r0, r1, r0 - base, we, be, cexp8 >> 3, e, ePlane, rowBytes, offs, tail, lo1, hi1);
+        else copyRows(xi, cin, h, w, r0, r1, r0 - base, e, ePlane, rowBytes);
+      }
       depthwise(groups, tt, s, ow, e, ePlane, rowBytes, wd, bd, d, dPlane, lo2, hi2);
       const at = <usize>(oy0 * ow) << 2;
       projectTile(tt * ow, cexp8, cout, d, dPlane, wp, bp, yi + at, ri ? ri + at : 0, yPlane, lo3, hi3);

@@ -301,13 +301,17 @@ export function conv2dFast(input: Tensor, weight: Tensor, bias: Tensor | null, s
   return y;
 }
 
-/** One convolution of an inverted residual block: weight, bias, and the clamp [lo, hi] after it. */
-export interface BlockConv { weight: Tensor; bias: Tensor | null; lo: number; hi: number }
+/**
+ * One convolution of an inverted residual block: weight, bias, and the clamp [lo, hi] after it;
+ * the expand's stride is 1 for a 1x1, 2 for a 3x3 (padding 1: MobileNetV2's stem as the first
+ * block's expand).
+ */
+export interface BlockConv { weight: Tensor; bias: Tensor | null; lo: number; hi: number; stride?: number }
 
 // The slots of assembly/nnpack_port/f32-inverted-residual-wasmsimd.ts, in order.
 const IR_PARAMS = ['n', 'cin', 'h', 'w', 'cexp', 'cout', 's', 'oh', 'ow', 'x', 'we', 'be', 'wd', 'bd', 'wp', 'bp', 'y', 'res', 'scratch',
-  'rows', 'lo1', 'hi1', 'lo2', 'hi2', 'lo3', 'hi3'] as const;
-const IR_FLOATS = IR_PARAMS.indexOf('lo1');
+  'rows', 'lo1', 'hi1', 'lo2', 'hi2', 'lo3', 'hi3', 'xh', 'xw', 'ke'] as const;
+const IR_FLOATS = ['lo1', 'hi1', 'lo2', 'hi2', 'lo3', 'hi3'] as const;
 /** Bytes of expanded rows (E) a tile may hold: with the depthwise output, about half the L2 cache. */
 const IR_TILE_BYTES = 1 << 18;
 const up8 = (v: number) => (v + 7) & ~7;
@@ -339,39 +343,45 @@ const irBias = (b: Tensor | null, m: number) => (b ? packedWeights(b, 'ir-bias',
 
 /**
  * MobileNetV2's inverted residual, project(dw3x3(expand(x))) [+ x] with each convolution's clamp
- * (expand 1x1 -> depthwise 3x3 padding 1, stride 1 or 2 -> project 1x1; expand null: the first
- * block's project(dw3x3(x))), computed per tile of output rows so the expanded tensor stays in
- * cache; null where a part's shape does not fit.
+ * (expand 1x1, or the 3x3 stride-2 stem, or none -> depthwise 3x3 padding 1, stride 1 or 2 ->
+ * project 1x1), computed per tile of output rows so the expanded tensor stays in cache; null where
+ * a part's shape does not fit.
  */
 export function invertedResidualFast(input: Tensor, expand: BlockConv | null, dw: BlockConv, stride: number, project: BlockConv,
   residual: boolean): Tensor | null {
   const ts = [input, expand?.weight, expand?.bias, dw.weight, dw.bias, project.weight, project.bias];
   if (ts.some((t) => t && t.dtype !== 'float32') || input.dim !== 4 || (stride !== 1 && stride !== 2)) return null;
-  const [n, cin, h, w] = input.shape, cexp = dw.weight.shape[0], [cout, cexp3, kh3, kw3] = project.weight.shape;
+  const [n, cin, xh, xw] = input.shape, cexp = dw.weight.shape[0], [cout, cexp3, kh3, kw3] = project.weight.shape;
   if (project.weight.dim !== 4 || cexp3 !== cexp || kh3 !== 1 || kw3 !== 1) return null;
-  if (expand ? expand.weight.shape.join() !== [cexp, cin, 1, 1].join() : cexp !== cin) return null;
+  const ke = expand?.weight.shape[2] ?? 1, se = expand?.stride ?? 1;
+  if (expand ? expand.weight.shape.join() !== [cexp, cin, ke, ke].join() || !((ke === 1 && se === 1) || (ke === 3 && se === 2)) : cexp !== cin) return null;
   if (dw.weight.shape.join() !== [cexp, 1, 3, 3].join()) return null;
   if ([[expand, cexp], [dw, cexp], [project, cout]].some(([c, m]: any) => c?.bias && (c.bias.dim !== 1 || c.bias.shape[0] !== m))) return null;
-  if (n < 1 || h < 1 || w < 1) return null;
+  if (n < 1 || xh < 1 || xw < 1) return null;
+  const h = Math.floor((xh - 1) / se) + 1, w = Math.floor((xw - 1) / se) + 1;
   const oh = Math.floor((h - 1) / stride) + 1, ow = Math.floor((w - 1) / stride) + 1;
-  if (residual && (stride !== 1 || cout !== cin)) return null;
+  if (residual && (stride !== 1 || se !== 1 || cout !== cin)) return null;
   const e = engine();
   const rows = Math.max(1, Math.min(oh, Math.floor((IR_TILE_BYTES / (up8(cexp) * (w + 2) * 4) - 3) / stride) + 1));
   const x = contiguous(input);
   const y = Tensor.empty([n, cout, oh, ow], 'float32');
   const v: Record<(typeof IR_PARAMS)[number], number> = {
     n, cin, h, w, cexp, cout, s: stride, oh, ow, x: x.ptr,
-    we: expand ? packedWeights(expand.weight, 'ir-1x1', up8(cexp) * cin, pack1x1(cexp, cin, cin)) : 0, be: irBias(expand?.bias ?? null, cexp),
+    we: expand ? packedWeights(expand.weight, 'ir-1x1', up8(cexp) * cin * ke * ke, pack1x1(cexp, cin * ke * ke, cin * ke * ke)) : 0,
+    be: irBias(expand?.bias ?? null, cexp),
     wd: packedWeights(dw.weight, 'ir-dw', up8(cexp) * 9, packDepthwise(cexp)), bd: irBias(dw.bias, cexp),
     wp: packedWeights(project.weight, 'ir-1x1', up8(cout) * up8(cexp), pack1x1(cout, cexp, up8(cexp))), bp: irBias(project.bias, cout),
-    y: y.ptr, res: residual ? x.ptr : 0, scratch: 0, rows,
+    y: y.ptr, res: residual ? x.ptr : 0, scratch: 0, rows, xh, xw, ke,
     lo1: expand?.lo ?? -Infinity, hi1: expand?.hi ?? Infinity, lo2: dw.lo, hi2: dw.hi, lo3: project.lo, hi3: project.hi,
   };
   const slots = new Int32Array(IR_PARAMS.length);
   IR_PARAMS.forEach((name, i) => (slots[i] = v[name]));
-  new Float32Array(slots.buffer, IR_FLOATS * 4, 6).set(IR_PARAMS.slice(IR_FLOATS).map((name) => v[name]));
+  const floats = new Float32Array(slots.buffer);
+  for (const name of IR_FLOATS) floats[IR_PARAMS.indexOf(name)] = v[name];
   const desc = e.writeDesc(Array.from(slots));
-  e.i32[(desc >> 2) + IR_PARAMS.indexOf('scratch')] = e.scratch(k().inverted_residual_scratch_size(desc) * 4);
+  // Taken before the store: growing the memory replaces the buffer that e.i32 views.
+  const scratch = e.scratch(k().inverted_residual_scratch_size(desc) * 4);
+  e.i32[(desc >> 2) + IR_PARAMS.indexOf('scratch')] = scratch;
   try {
     k().f32_inverted_residual_wasmsimd(desc);
   } finally {

@@ -2,8 +2,9 @@
 //   torchwick::conv2d_act: act(conv(pad(x), W, b) + residual), pad zeros or reflection, in one
 //     convolution call (conv-fast.ts);
 //   torchwick::instance_norm_act: act(instance_norm(x, w, b)) in one normalizing pass;
-//   torchwick::inverted_residual: the conv2d_act rows of MobileNetV2's block (expand 1x1 or none,
-//     depthwise 3x3 padding 1, project 1x1 [+ input]) computed per tile of rows (conv-fast.ts).
+//   torchwick::inverted_residual: the conv2d_act rows of MobileNetV2's block (expand 1x1, or the
+//     network's 3x3 stride-2 stem, or none; depthwise 3x3 padding 1; project 1x1 [+ input])
+//     computed per tile of rows (conv-fast.ts).
 // Their own file: conv-fast.ts is imported by conv.ts, and conv2d_act needs conv.ts's reference
 // convolution for the shapes the fast path does not take.
 import { engine } from '../engine/engine.js';
@@ -55,16 +56,17 @@ function conv2dAct(x: Tensor, w: Tensor, b: Tensor | null, stride: number[], pad
 }
 
 /**
- * clamp3(conv1x1(clamp2(dwconv3x3(clamp1(conv1x1(x, w1, b1)), w2, b2, stride, padding 1), w3, b3) [+ x])
- * (w1 null: no expand, the depthwise reads x): invertedResidualFast where it applies, else the
- * separate conv2d_act computations.
+ * clamp3(conv1x1(clamp2(dwconv3x3(clamp1(expand(x, w1, b1)), w2, b2, stride, padding 1), w3, b3) [+ x]),
+ * expand a 1x1 convolution (s1 1) or a 3x3 one (stride s1 2, padding 1: MobileNetV2's stem), or
+ * none (w1 null: the depthwise reads x): invertedResidualFast where it applies, else the separate
+ * conv2d_act computations.
  */
-function invertedResidual(x: Tensor, w1: Tensor | null, b1: Tensor | null, lo1: number, hi1: number, w2: Tensor, b2: Tensor | null,
+function invertedResidual(x: Tensor, w1: Tensor | null, b1: Tensor | null, s1: number, lo1: number, hi1: number, w2: Tensor, b2: Tensor | null,
   stride: number, lo2: number, hi2: number, w3: Tensor, b3: Tensor | null, lo3: number, hi3: number, residual: boolean): Tensor {
-  const fast = invertedResidualFast(x, w1 ? { weight: w1, bias: b1, lo: lo1, hi: hi1 } : null, { weight: w2, bias: b2, lo: lo2, hi: hi2 },
+  const fast = invertedResidualFast(x, w1 ? { weight: w1, bias: b1, lo: lo1, hi: hi1, stride: s1 } : null, { weight: w2, bias: b2, lo: lo2, hi: hi2 },
     stride, { weight: w3, bias: b3, lo: lo3, hi: hi3 }, residual);
   if (fast) return fast;
-  const e = w1 ? conv2dAct(x, w1, b1, [1], [0], [1], 1, 'zeros', null, lo1, hi1) : x;
+  const e = w1 ? conv2dAct(x, w1, b1, [s1], [(w1.shape[2] - 1) >> 1], [1], 1, 'zeros', null, lo1, hi1) : x;
   const d = conv2dAct(e, w2, b2, [stride], [1], [1], w2.shape[0], 'zeros', null, lo2, hi2);
   if (e !== x) e.dispose();
   const y = conv2dAct(d, w3, b3, [1], [0], [1], 1, 'zeros', residual ? x : null, lo3, hi3);
@@ -127,7 +129,7 @@ export const INFERENCE_FUSED_OPS: OpDef[] = [
     impl: instanceNormAct,
   },
   {
-    schema: `${INVERTED_RESIDUAL}(Tensor input, Tensor? w1, Tensor? b1, float lo1, float hi1, Tensor w2, Tensor? b2, int stride, float lo2, float hi2, Tensor w3, Tensor? b3, float lo3, float hi3, bool residual) -> Tensor`,
+    schema: `${INVERTED_RESIDUAL}(Tensor input, Tensor? w1, Tensor? b1, int s1, float lo1, float hi1, Tensor w2, Tensor? b2, int stride, float lo2, float hi2, Tensor w3, Tensor? b3, float lo3, float hi3, bool residual) -> Tensor`,
     tags: ['opaque'],
     impl: invertedResidual,
   },

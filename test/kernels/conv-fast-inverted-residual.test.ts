@@ -19,14 +19,24 @@ function tensor(shape: number[]): Tensor {
 }
 const data = (t: Tensor) => Array.from(engine().array('float32', t.ptr, t.numel) as Float32Array);
 
-function separate(x: Tensor, e: BlockConv, d: BlockConv, s: number, p: BlockConv, residual: boolean): Tensor {
+function separate(x: Tensor, e: BlockConv | null, d: BlockConv, s: number, p: BlockConv, residual: boolean): Tensor {
   const clamp = (c: BlockConv) => ({ kind: 'clamp' as const, min: c.lo, max: c.hi });
-  const a = conv2dFast(x, e.weight, e.bias, [1, 1], [0, 0], [1, 1], 1, clamp(e))!;
+  const se = e?.stride ?? 1, pe = ((e?.weight.shape[2] ?? 1) - 1) >> 1;
+  const a = e ? conv2dFast(x, e.weight, e.bias, [se, se], [pe, pe], [1, 1], 1, clamp(e))! : x;
   const b = conv2dFast(a, d.weight, d.bias, [s, s], [1, 1], [1, 1], d.weight.shape[0], clamp(d))!;
   const y = conv2dFast(b, p.weight, p.bias, [1, 1], [0, 0], [1, 1], 1, clamp(p), residual ? x : null)!;
-  a.dispose();
+  if (a !== x) a.dispose();
   b.dispose();
   return y;
+}
+
+function compare(got: Tensor | null, want: Tensor): void {
+  assert.ok(got, 'the fused path applies');
+  assert.equal(got!.shape, want.shape);
+  const g = data(got!), wv = data(want);
+  const scale = wv.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  const err = g.reduce((m, v, i) => Math.max(m, Math.abs(v - wv[i])), 0);
+  assert.ok(err <= 1e-5 * scale, `max error ${err} vs scale ${scale}`);
 }
 
 const CASES: [n: number, cin: number, h: number, w: number, cexp: number, cout: number, s: number, res: boolean, bias: boolean][] = [
@@ -44,13 +54,32 @@ for (const [n, cin, h, w, cexp, cout, s, res, bias] of CASES) {
     const x = tensor([n, cin, h, w]);
     const conv = (shape: number[], lo: number, hi: number): BlockConv => ({ weight: tensor(shape), bias: bias ? tensor([shape[0]]) : null, lo, hi });
     const e = conv([cexp, cin, 1, 1], 0, 6), d = conv([cexp, 1, 3, 3], 0, 6), p = conv([cout, cexp, 1, 1], -Infinity, Infinity);
-    const want = separate(x, e, d, s, p, res), got = invertedResidualFast(x, e, d, s, p, res);
-    assert.ok(got, 'the fused path applies');
-    assert.equal(got!.shape, want.shape);
-    const g = data(got!), wv = data(want);
-    const scale = Math.max(...wv.map(Math.abs));
-    const err = Math.max(...g.map((v, i) => Math.abs(v - wv[i])));
-    assert.ok(err <= 1e-5 * scale, `max error ${err} vs scale ${scale}`);
+    compare(invertedResidualFast(x, e, d, s, p, res), separate(x, e, d, s, p, res));
+  });
+}
+
+// MobileNetV2's first block: no expand (the depthwise reads x), or the stem (3x3, stride 2,
+// padding 1, channels 3 -> 32) as its expand; odd sizes leave partial pixel groups and tiles.
+const FIRST: [n: number, cin: number, h: number, w: number, cexp: number, cout: number, stem: boolean][] = [
+  [1, 32, 112, 112, 32, 16, false],
+  [2, 12, 9, 7, 12, 5, false],
+  [1, 3, 224, 224, 32, 16, true],
+  [2, 3, 17, 23, 20, 7, true],
+];
+for (const [n, cin, h, w, cexp, cout, stem] of FIRST) {
+  test(`first block ${n}x${cin}x${h}x${w}${stem ? `, stem 3x3/2 -> ${cexp}` : ', no expand'}, out ${cout} matches conv2dFast calls`, () => {
+    const x = tensor([n, cin, h, w]);
+    const conv = (shape: number[], lo: number, hi: number): BlockConv => ({ weight: tensor(shape), bias: tensor([shape[0]]), lo, hi });
+    const e = stem ? { ...conv([cexp, cin, 3, 3], 0, 6), stride: 2 } : null;
+    const d = conv([cexp, 1, 3, 3], 0, 6), p = conv([cout, cexp, 1, 1], -Infinity, Infinity);
+    const before = engine().stats().bytesLive;
+    const got = invertedResidualFast(x, e, d, 1, p, false);
+    compare(got, separate(x, e, d, 1, p, false));
+    got!.dispose();
+    // The heap is intact: a fresh block can be taken and given back.
+    const probe = Tensor.empty([1024], 'float32');
+    probe.dispose();
+    assert.ok(engine().stats().bytesLive >= before - 1);
   });
 }
 

@@ -237,14 +237,20 @@ function convParts(n: Node | null, b: Block): ConvParts | null {
 }
 
 /**
- * Mutates `g`: [expand (1x1, stride 1, no padding, groups 1) ->] depthwise (3x3 at runtime, padding
- * 1, stride s in both dims) -> project (1x1 like expand, residual none or the block's input) chains
- * of conv2d_act nodes (the project may be a plain conv), each intermediate used only by the next,
- * become torchwick::inverted_residual (without an expand: MobileNetV2's first block).
+ * Mutates `g`: [expand (1x1, stride 1, no padding, groups 1; or 3x3, stride 2, padding 1: the
+ * stem) ->] depthwise (3x3, padding 1, stride s in both dims) -> project (1x1, residual none or
+ * the block's input) chains of conv2d_act nodes (the project may be a plain conv), each
+ * intermediate used only by the next, become torchwick::inverted_residual (MobileNetV2's first
+ * block takes the stem as its expand).
  */
 function fuseInvertedResidual(g: Graph, allow: () => boolean): number {
   let fused = 0;
   const pointwise = (c: ConvParts) => same(c.stride, [1, 1]) && same(c.padding, [0, 0]) && num(c.ins[6]) === 1;
+  // MobileNetV2's stem: a dense 3x3 convolution, stride 2, padding 1 (its weight's shape is known).
+  const stem = (c: ConvParts) => {
+    const ws = c.ins[1].type.kind === 'Tensor' ? c.ins[1].type.sizes : undefined;
+    return same(c.stride, [2, 2]) && same(c.padding, [1, 1]) && num(c.ins[6]) === 1 && !!ws && ws.length === 4 && ws[2] === 3 && ws[3] === 3;
+  };
   const visit = (b: Block): void => {
     for (const project of b.nodes()) {
       project.blocks.forEach(visit);
@@ -257,13 +263,13 @@ function fuseInvertedResidual(g: Graph, allow: () => boolean): number {
       const wd = d.ins[1].type.kind === 'Tensor' ? d.ins[1].type.sizes : undefined;
       if (!wd || wd.length !== 4 || wd[1] !== 1 || num(d.ins[6]) !== wd[0]) continue;
       const expand = d.ins[0].node(), c = expand.kind === CONV_ACT ? convParts(expand, b) : null;
-      const e = c && !c.residual && soleUser(expand.output()) === dw && pointwise(c) ? c : null;
+      const e = c && !c.residual && soleUser(expand.output()) === dw && (pointwise(c) || stem(c)) ? c : null;
       const x = e ? e.ins[0] : d.ins[0];
       if ((p.residual && p.residual !== x) || !allow()) continue;
       g.withInsertPoint(project, () => {
         const f = (v: Value | number) => (typeof v === 'number' ? g.insertConstant(v, { type: FloatT }) : v);
         const none = () => g.insertConstant(null);
-        const ins = [x, ...(e ? [e.ins[1], e.ins[2], ...e.range.map(f)] : [none(), none(), f(-Infinity), f(Infinity)]),
+        const ins = [x, ...(e ? [e.ins[1], e.ins[2], g.insertConstant(e.stride[0]), ...e.range.map(f)] : [none(), none(), g.insertConstant(1), f(-Infinity), f(Infinity)]),
           d.ins[1], d.ins[2], g.insertConstant(d.stride[0]), ...d.range.map(f), p.ins[1], p.ins[2], ...p.range.map(f), g.insertConstant(!!p.residual)];
         const n = g.insertNode(g.createNode(INVERTED_RESIDUAL, ins, 1));
         n.sourceRange = project.sourceRange;
