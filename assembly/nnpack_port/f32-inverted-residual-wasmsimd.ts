@@ -71,7 +71,7 @@ export function inverted_residual_scratch_size(p: usize): i32 {
  */
 // @ts-ignore: decorator
 @inline function expandPixels(np: i32, cin: i32, a: usize, aStride: usize, w: usize, b: usize, g0: usize, ePlane: usize, o: usize,
-  lo: v128, hi: v128): void {
+  lo1: f32, hi1: f32): void {
   let c00 = biasVec(b, 0), c01 = biasVec(b, 16);
   let c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
   const wEnd = w + (<usize>cin << 5);
@@ -92,6 +92,9 @@ export function inverted_residual_scratch_size(p: usize): i32 {
     w += 32;
     a += aStride;
   }
+  // The clamp's bounds are splatted here, not passed in as vectors: live through the loop they
+  // would take 2 of the 16 vector registers the 8 accumulators need around them.
+  const lo = f32x4.splat(lo1), hi = f32x4.splat(hi1);
   const g1 = g0 + ePlane, o0 = <usize>load<u32>(o);
   v128.store(g0 + o0, clamp(c00, lo, hi));
   v128.store(g1 + o0, clamp(c01, lo, hi));
@@ -119,7 +122,7 @@ export function inverted_residual_scratch_size(p: usize): i32 {
  * offs: scratch for the pixels' E offsets; tail: a [cin][4] panel for the last 1..3 pixels.
  */
 function expandRows(xi: usize, cin: i32, h: i32, w: i32, r0: i32, r1: i32, j0: i32, we: usize, be: usize, panels: i32,
-  e: usize, ePlane: usize, rowBytes: usize, offs: usize, tail: usize, lo: v128, hi: v128): void {
+  e: usize, ePlane: usize, rowBytes: usize, offs: usize, tail: usize, lo: f32, hi: f32): void {
   const plane = <usize>h * <usize>w << 2, count = (r1 - r0) * w, x0 = xi + (<usize>(r0 * w) << 2);
   // Pixel q's offset in an E plane: row by row, past the zero columns.
   let col = 0, at = <usize>j0 * rowBytes + 16;
@@ -150,7 +153,7 @@ function expandRows(xi: usize, cin: i32, h: i32, w: i32, r0: i32, r1: i32, j0: i
  * even and odd lanes of two loads), then every 8-channel panel of W1 as in expandRows.
  */
 function stemRowsOf(xp: usize, cin: i32, hp: i32, wpad: i32, w: i32, r0: i32, r1: i32, j0: i32, we: usize, be: usize, panels: i32,
-  e: usize, ePlane: usize, rowBytes: usize, offs: usize, panel: usize, lo: v128, hi: v128): void {
+  e: usize, ePlane: usize, rowBytes: usize, offs: usize, panel: usize, lo: f32, hi: f32): void {
   const rowPad = <usize>wpad << 2, planeBytes = <usize>hp * rowPad, k = cin * 9, panelBytes = <usize>k << 5;
   for (let r = r0; r < r1; r++) {
     const top = xp + <usize>(2 * r) * rowPad, at = <usize>(j0 + r - r0) * rowBytes + 16;
@@ -282,7 +285,7 @@ function depthwise(groups: usize, tt: i32, s: i32, ow: i32, e: usize, ePlane: us
 /** Project for np (1..4) pixels of D at a, one panel w (bias b) of n (1..8) output channels, into y's planes (+ residual). */
 // @ts-ignore: decorator
 @inline function projectPixels(np: i32, n: i32, cexp8: i32, a: usize, dPlane: usize, w: usize, b: usize, y: usize, res: usize,
-  yPlane: usize, lo: v128, hi: v128): void {
+  yPlane: usize, lo3: f32, hi3: f32): void {
   let c00 = biasVec(b, 0), c01 = biasVec(b, 16);
   let c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
   const wEnd = w + (<usize>cexp8 << 5), nextGroup = dPlane - 16;
@@ -308,13 +311,14 @@ function depthwise(groups: usize, tt: i32, s: i32, ow: i32, e: usize, ePlane: us
     }
     a += nextGroup;
   }
+  const lo = f32x4.splat(lo3), hi = f32x4.splat(hi3); // as in expandPixels
   storeChannels(y, res, yPlane, min(4, n), np, c00, c10, c20, c30, lo, hi);
   if (n > 4) storeChannels(y + 4 * yPlane, res ? res + 4 * yPlane : 0, yPlane, n - 4, np, c01, c11, c21, c31, lo, hi);
 }
 
 /** Project of a tile's pixels, panel by panel (each panel of W3 read from memory once, as in expandRows). */
 function projectTile(pixels: i32, cexp8: i32, cout: i32, d: usize, dPlane: usize, wp: usize, bp: usize, y: usize, res: usize,
-  yPlane: usize, lo: v128, hi: v128): void {
+  yPlane: usize, lo: f32, hi: f32): void {
   const panelBytes = <usize>cexp8 << 5;
   for (let j = 0; j < (cout + 7) >> 3; j++) {
     const c0 = j * 8, n = min(8, cout - c0), wj = wp + <usize>j * panelBytes, bj = bp ? bp + (<usize>j << 5) : 0;
@@ -332,8 +336,8 @@ export function f32_inverted_residual_wasmsimd(p: usize): void {
   const s = geti(p, S), oh = geti(p, OH), ow = geti(p, OW), rows = geti(p, ROWS);
   const x = getp(p, X), we = getp(p, WE), be = getp(p, BE), wd = getp(p, WD), bd = getp(p, BD), wp = getp(p, WP), bp = getp(p, BP);
   const y = getp(p, Y), res = getp(p, RES);
-  const lo1 = f32x4.splat(getf(p, LO1)), hi1 = f32x4.splat(getf(p, HI1)), lo2 = f32x4.splat(getf(p, LO2)), hi2 = f32x4.splat(getf(p, HI2));
-  const lo3 = f32x4.splat(getf(p, LO3)), hi3 = f32x4.splat(getf(p, HI3));
+  const lo1 = getf(p, LO1), hi1 = getf(p, HI1), lo2 = f32x4.splat(getf(p, LO2)), hi2 = f32x4.splat(getf(p, HI2));
+  const lo3 = getf(p, LO3), hi3 = getf(p, HI3);
   const groups = groups4(p), cexp8 = <i32>groups << 2, er = eRows(p), rowBytes = eRowBytes(p), ePlane = <usize>er * rowBytes;
   const dPlane = dPlaneBytes(p), ohw = oh * ow, yPlane = <usize>ohw << 2;
   const ke = geti(p, KE), xh = geti(p, XH), xw = geti(p, XW);
@@ -344,7 +348,13 @@ export function f32_inverted_residual_wasmsimd(p: usize): void {
     const xi = x + (<usize>img * <usize>cin * <usize>xh * <usize>xw << 2), yi = y + <usize>img * <usize>cout * yPlane;
     if (ke == 3) padPlanes(xi, cin, xh, xw, xp, hp, wpad, 1, 1);
     const ri = res ? res + <usize>img * <usize>cout * yPlane : 0;
-    memory.fill(e, 0, groups * ePlane); // the zero columns (and rows) of the padding
+    // The zero columns of the padding (the zero rows are written per tile): expand writes only
+    // columns 1 .. w, and halo rows move with their zeros.
+    const zero = f32x4.splat(0), right = <usize>(w + 1) << 4;
+    for (let row = e, end = e + groups * ePlane; row < end; row += rowBytes) {
+      v128.store(row, zero);
+      v128.store(row + right, zero);
+    }
     for (let oy0 = 0; oy0 < oh; oy0 += rows) {
       const tt = min(rows, oh - oy0), base = oy0 * s - 1, need = (tt - 1) * s + 3;
       let j0 = 0;
