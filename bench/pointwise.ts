@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UNARY_EXP, UNARY_SIGMOID, BINARY_ADD, BINARY_MUL } from '../assembly/kernels/opcodes.js';
-import { summarize, fmtStats, type Stats } from './stats.js';
+import { summarize, fmtStats, PEAK_FLOPS_PER_ROUND, type Stats } from './stats.js';
 
 
 function measure(fn: () => void, runs: number, warmup = 3): number[] {
@@ -75,7 +75,7 @@ export async function run(args: string[]): Promise<void> {
   }
   {
     const iters = 2_000_000;
-    const r = rates((80 * iters) / 1e9, measure(() => w.f32_peak(iters), runs));
+    const r = rates((PEAK_FLOPS_PER_ROUND * iters) / 1e9, measure(() => w.f32_peak(iters), runs));
     cases.simd_peak = { gflops: r.median, stats: r };
     console.log(`simd_peak    ${fmt(r)} GFLOP/s`);
   }

@@ -21,3 +21,6 @@ export function maxAbsDiff(as: readonly Tensor[], bs: readonly Tensor[]): number
   });
   return m;
 }
+
+/** Flops per round of the SIMD peak loop (assembly/kernels/f32-triad-wasmsimd.ts f32_peak_wasmsimd: 8 chains of f32x4 mul + add). */
+export const PEAK_FLOPS_PER_ROUND = 64;

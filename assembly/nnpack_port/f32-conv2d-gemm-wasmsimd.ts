@@ -92,11 +92,13 @@ export function f32_conv2d_gemm_wasmsimd(p: usize): void {
     for (let p0 = 0; p0 < ohw; p0 += chunk) {
       const np = min(chunk, ohw - p0);
       gatherPanels(xp, wp, sh, sw, ow, p0, np, offsets, k, panels);
+      const full = np & ~7;
       for (let b = 0; b < cb; b++) {
-        const bb = bias ? bias + (<usize>b << 4) : 0;
-        for (let j = 0; j < np; j += 8) {
-          f32_gemm_4x8_wasmsimd(min(4, cout - b * 4), min(8, np - j), k, a + <usize>b * panelBytes, panels + (<usize>j * <usize>k << 2), 32,
-            yi + ((<usize>(b * 4) * <usize>ohw + <usize>(p0 + j)) << 2), <usize>ohw << 2, bb, lo, hi);
+        const mr = min(4, cout - b * 4), ab = a + <usize>b * panelBytes, bb = bias ? bias + (<usize>b << 4) : 0;
+        const yb = yi + ((<usize>(b * 4) * <usize>ohw + <usize>p0) << 2);
+        f32_gemm_4x8_blocks_wasmsimd(mr, full >> 3, k, ab, panels, yb, <usize>ohw << 2, bb, lo, hi);
+        if (full < np) {
+          f32_gemm_4x8_wasmsimd(mr, np - full, k, ab, panels + (<usize>full * <usize>k << 2), 32, yb + (<usize>full << 2), <usize>ohw << 2, bb, lo, hi);
         }
       }
     }
