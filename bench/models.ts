@@ -43,13 +43,15 @@ const summary = (ts: number[]): Timing => {
 
 /**
  * Times every runner, interleaved (one run of each per round): on a shared machine the load
- * changes from second to second, and interleaving lets each column see the same load.
+ * changes from second to second, and interleaving lets each column see the same load. Each round
+ * starts one runner later than the one before, so that every runner follows each of the others
+ * equally often (what ran just before leaves the caches, and the clock, in its own state).
  */
 async function measure<K extends string>(warmup: number, runs: number, fns: Record<K, () => unknown>): Promise<Record<K, Timing>> {
   const keys = Object.keys(fns) as K[];
   const ts = Object.fromEntries(keys.map((key) => [key, [] as number[]])) as Record<K, number[]>;
   for (let i = 0; i < warmup + runs; i++) {
-    for (const key of keys) {
+    for (const key of [...keys.slice(i % keys.length), ...keys.slice(0, i % keys.length)]) {
       const t0 = performance.now();
       await fns[key]();
       if (i >= warmup) ts[key].push(performance.now() - t0);
@@ -121,7 +123,7 @@ function relaxedColumn(quick: boolean, only: string | undefined): Record<string,
 export async function run(args: string[]): Promise<void> {
   const quick = args.includes('--quick'), torchwickOnly = args.includes('--torchwick-only'), wantProfile = args.includes('--profile');
   const only = args.find((a) => a.startsWith('--case='))?.slice('--case='.length);
-  const warmup = quick ? 1 : 2, runs = quick ? 3 : 10;
+  const warmup = quick ? 1 : 2, runs = quick ? 3 : 20;
   const k = engine().k;
   const results: Record<string, object> = {};
   const relaxed: Record<string, number> = {};
