@@ -12,10 +12,11 @@ const ENGINE = new URL('../../src/engine/engine.js', import.meta.url).href;
 const CONV = new URL('../../src/ops/conv-fast.js', import.meta.url).href;
 const TENSOR = new URL('../../src/sdk/tensor.js', import.meta.url).href;
 
-// Prints the build's name and the outputs of a 3x3 (Winograd), a 1x1 and a 9x9 conv (implicit GEMM).
+// Prints the build's name and the outputs of a 3x3 (Winograd), a 1x1 and a 9x9 conv (implicit GEMM),
+// and of two fused MobileNetV2 blocks (an inverted residual with its skip; the stem-fed first block).
 const SCRIPT = `
 const { engine } = await import('${ENGINE}');
-const { conv2dFast } = await import('${CONV}');
+const { conv2dFast, invertedResidualFast } = await import('${CONV}');
 const { Tensor } = await import('${TENSOR}');
 let seed = 7;
 const t = (shape) => {
@@ -26,6 +27,11 @@ const t = (shape) => {
 const out = [];
 for (const [cin, cout, k, p] of [[16, 12, 3, 1], [24, 20, 1, 0], [8, 3, 9, 4]]) {
   const y = conv2dFast(t([1, cin, 23, 29]), t([cout, cin, k, k]), t([cout]), [1, 1], [p, p], [1, 1], 1);
+  out.push(...engine().array('float32', y.ptr, y.numel));
+}
+const c = (shape, lo, hi, stride) => ({ weight: t(shape), bias: t([shape[0]]), lo, hi, stride });
+for (const [x, e, s, res] of [[t([1, 24, 15, 13]), c([144, 24, 1, 1], 0, 6, 1), 1, true], [t([1, 3, 31, 29]), c([32, 3, 3, 3], 0, 6, 2), 1, false]]) {
+  const cin = e.weight.shape[0], y = invertedResidualFast(x, e, c([cin, 1, 3, 3], 0, 6), s, c([res ? 24 : 16, cin, 1, 1], -Infinity, Infinity), res);
   out.push(...engine().array('float32', y.ptr, y.numel));
 }
 console.log(JSON.stringify({ variant: engine().variant, out }));
@@ -43,7 +49,7 @@ test('the relaxed-SIMD probe agrees with validating the relaxed build; the loade
   assert.is(engine().variant, preferredVariant());
 });
 
-test('relaxed build (child with --experimental-wasm-relaxed-simd) matches the SIMD build', () => {
+test('relaxed build (child with --experimental-wasm-relaxed-simd) matches the SIMD build: convolutions and fused blocks', () => {
   const simd = runChild([], { TORCHWICK_WASM: 'simd' });
   const relaxed = runChild(['--experimental-wasm-relaxed-simd'], { TORCHWICK_WASM: '' });
   assert.is(simd.variant, 'simd');
