@@ -282,7 +282,12 @@ function depthwise(groups: usize, tt: i32, s: i32, ow: i32, e: usize, ePlane: us
   if (n > 3) storePixels(dst + 3 * yPlane, r ? r + 3 * yPlane : 0, np, column(r0, r1, r2, r3, 3), lo, hi);
 }
 
-/** Project for np (1..4) pixels of D at a, one panel w (bias b) of n (1..8) output channels, into y's planes (+ residual). */
+/**
+ * Project for np (1..4) pixels of D at a, one panel w (bias b) of n (1..8) output channels, into
+ * y's planes (+ residual). The same register tile as expandPixels (and the 4x8 GEMM kernel), with
+ * its own operand addressing: written once with strides as parameters, the splats' offsets
+ * become adds in the loop (the optimizer may not fold them: the sum could wrap), 5% slower.
+ */
 // @ts-ignore: decorator
 @inline function projectPixels(np: i32, n: i32, cexp8: i32, a: usize, dPlane: usize, w: usize, b: usize, y: usize, res: usize,
   yPlane: usize, lo3: f32, hi3: f32): void {
