@@ -65,9 +65,10 @@ const ALGORITHMS: Record<ConvAlgorithm, Algorithm> = {
     applies: (g, groups) => isDense(g, groups) && g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0,
     packedSize: panelSize,
     pack: packA,
-    // The packed columns of B, reread by every 4-row weight panel, stay in L1 (32 KiB: 5-10%
-    // faster than 256 KiB chunks in L2 on MobileNetV2's early layers).
-    chunk: (g) => roundDown8((1 << 13) / g.cin),
+    // The packed columns of B, reread by every 4-row weight panel: a plane of up to 256 KiB in one
+    // chunk (each chunk reads all the weights again: MobileNetV2's last 1x1 reads 1.6 MB), larger
+    // planes in L1-sized chunks (32 KiB: 5-10% faster than 256 KiB on MobileNetV2's early layers).
+    chunk: (g) => (g.oh * g.ow * g.cin * 4 <= 1 << 18 ? (g.oh * g.ow + 7) & ~7 : roundDown8((1 << 13) / g.cin)),
     scratchSize: (d) => k().conv2d_gemm_scratch_size(d),
     run: (d) => k().f32_conv2d_gemm_wasmsimd(d),
   },
