@@ -68,6 +68,8 @@ export function inverted_residual_scratch_size(p: usize): i32 {
 /**
  * Expand for np (1..4) pixels whose cin inputs are at a + 4 i + k * aStride, one 8-channel panel
  * w (bias b): stored as pixel vectors into the E planes g0 and g0 + ePlane at the offsets at o.
+ * The 4x8 GEMM kernel's loop with the roles of its operands swapped (pixels splatted, channels as
+ * vectors) and its own store: see projectPixels for why the two tiles are not one function.
  */
 // @ts-ignore: decorator
 @inline function expandPixels(np: i32, cin: i32, a: usize, aStride: usize, w: usize, b: usize, g0: usize, ePlane: usize, o: usize,
