@@ -60,6 +60,17 @@ export function inverted_residual_scratch_size(p: usize): i32 {
   return <i32>(bytes >> 2);
 }
 
+// Rows of E move by vector loads and stores: memory.copy and memory.fill are calls out of the
+// module in V8, and a block makes thousands of them (rows of 0.1-2 KB per channel group).
+// @ts-ignore: decorator
+@inline function moveBytes(dst: usize, src: usize, n: usize): void {
+  for (let i: usize = 0; i < n; i += 16) v128.store(dst + i, v128.load(src + i));
+}
+// @ts-ignore: decorator
+@inline function zeroBytes(dst: usize, n: usize): void {
+  for (let i: usize = 0; i < n; i += 16) v128.store(dst + i, f32x4.splat(0));
+}
+
 // @ts-ignore: decorator
 @inline function clamp(v: v128, lo: v128, hi: v128): v128 { return f32x4.pmin(f32x4.pmax(v, lo), hi); }
 // @ts-ignore: decorator
@@ -137,9 +148,14 @@ function expandRows(xi: usize, cin: i32, h: i32, w: i32, r0: i32, r1: i32, j0: i
   }
   const full = count & ~3, np = count - full;
   if (np) {
-    // The last 1..3 pixels: copied so that the 4-pixel loads stay inside x.
-    memory.fill(tail, 0, <usize>cin << 4);
-    for (let k = 0; k < cin; k++) memory.copy(tail + (<usize>k << 4), x0 + <usize>k * plane + (<usize>full << 2), <usize>np << 2);
+    // The last 1..3 pixels: copied (zero-padded) so that the 4-pixel loads stay inside x.
+    for (let k = 0; k < cin; k++) {
+      const src = x0 + <usize>k * plane + (<usize>full << 2);
+      let v = f32x4.replace_lane(f32x4.splat(0), 0, load<f32>(src));
+      if (np > 1) v = f32x4.replace_lane(v, 1, load<f32>(src, 4));
+      if (np > 2) v = f32x4.replace_lane(v, 2, load<f32>(src, 8));
+      v128.store(tail + (<usize>k << 4), v);
+    }
   }
   const panelBytes = <usize>cin << 5;
   for (let j = 0; j < panels; j++) {
@@ -368,7 +384,7 @@ export function f32_inverted_residual_wasmsimd(p: usize): void {
       if (oy0 > 0) {
         for (let g: usize = 0; g < groups; g++) {
           const eg = e + g * ePlane;
-          memory.copy(eg, eg + <usize>(rows * s) * rowBytes, <usize>keepRows * rowBytes);
+          moveBytes(eg, eg + <usize>(rows * s) * rowBytes, <usize>keepRows * rowBytes);
         }
         j0 = keepRows;
       }
@@ -377,7 +393,7 @@ export function f32_inverted_residual_wasmsimd(p: usize): void {
       for (let j = j0; j < need; j++) {
         const r = base + j;
         if (r >= 0 && r < h) continue;
-        for (let g: usize = 0; g < groups; g++) memory.fill(e + g * ePlane + <usize>j * rowBytes, 0, rowBytes);
+        for (let g: usize = 0; g < groups; g++) zeroBytes(e + g * ePlane + <usize>j * rowBytes, rowBytes);
       }
       if (r1 > r0) {
         if (ke == 3) stemRowsOf(xp, cin, hp, wpad, w, r0, r1, r0 - base, we, be, cexp8 >> 3, e, ePlane, rowBytes, offs, tail, lo1, hi1);
