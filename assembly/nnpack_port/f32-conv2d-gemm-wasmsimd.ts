@@ -117,8 +117,13 @@ export function pointwise(k: i32, hw: i32, xStride: usize, yStride: usize, cout:
   const full = hw & ~7, rest = hw - full, panelBytes = <usize>k << 4;
   const tailWidth = rest > 4 ? 8 : 4, tail = scratch, packed = scratch + (<usize>k << 5);
   if (rest) {
-    memory.fill(tail, 0, <usize>(k * tailWidth) << 2);
-    for (let kk = 0; kk < k; kk++) memory.copy(tail + <usize>(kk * tailWidth << 2), x + <usize>kk * xStride + (<usize>full << 2), <usize>rest << 2);
+    // Float by float: memory.copy is a call out of the module in V8, k of them per layer.
+    for (let kk = 0; kk < k; kk++) {
+      const dst = tail + <usize>(kk * tailWidth << 2), src = x + <usize>kk * xStride + (<usize>full << 2);
+      v128.store(dst, f32x4.splat(0));
+      if (tailWidth == 8) v128.store(dst, f32x4.splat(0), 16);
+      for (let i = 0; i < rest; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
+    }
   }
   for (let p0 = 0; p0 < full; p0 += chunk) {
     const np = min(full, p0 + chunk) - p0;
