@@ -181,6 +181,8 @@ export async function run(args: string[]): Promise<void> {
       allocations_per_forward: allocations,
     };
     x.dispose();
+    // The next model's peak should not count this one's buffers kept for reuse.
+    module.releaseCachedMemory();
   }
   if (torchwickOnly) {
     console.log(JSON.stringify({ relaxed }));
