@@ -31,7 +31,8 @@ const N = 0, CIN = 1, H = 2, W = 3, CEXP = 4, COUT = 5, S = 6, OH = 7, OW = 8, X
 // @ts-ignore: decorator
 @inline function getf(p: usize, slot: i32): f32 { return load<f32>(p + (<usize>slot << 2)); }
 
-/** The geometry of the scratch, in bytes: E and D planes (one per 4 channels), a tail panel, E offsets. */
+// The scratch holds E's and D's planes (one per 4 channels), a tail panel, E offsets and, for the
+// stem, x padded: their sizes.
 // @ts-ignore: decorator
 @inline function eRows(p: usize): i32 { return (geti(p, ROWS) - 1) * geti(p, S) + 3; }
 // @ts-ignore: decorator
