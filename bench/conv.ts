@@ -88,8 +88,8 @@ function mobileNetV2Blocks(): Block[] {
 
 /** Direct-convolution FLOPs of a block: expand (or stem), depthwise, project. */
 function blockFlop(b: Block): number {
-  const h = b.stem ? 112 : b.h, oh = Math.floor((h - 1) / b.stride) + 1;
-  const expand = b.stem ? h * h * b.hidden * 27 : h * h * b.cin * b.hidden;
+  const h = b.stem ? Math.floor((b.h - 1) / 2) + 1 : b.h, oh = Math.floor((h - 1) / b.stride) + 1;
+  const expand = h * h * b.hidden * b.cin * (b.stem ? 9 : 1);
   return 2 * (expand + oh * oh * b.hidden * 9 + oh * oh * b.hidden * b.cout);
 }
 

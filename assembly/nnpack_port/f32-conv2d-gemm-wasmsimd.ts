@@ -60,7 +60,7 @@ export function f32_conv2d_gemm_wasmsimd(p: usize): void {
     const xi = x + (<usize>img * <usize>cin * <usize>h * <usize>w << 2);
     const yi = y + (<usize>img * <usize>cout * <usize>ohw << 2);
     if (isPointwise(p)) {
-      pointwise(cin, ohw, <usize>ohw << 2, <usize>ohw << 2, cout, cb, xi, a, bias, yi, scratch, chunk, lo, hi);
+      pointwise(cin, ohw, cout, cb, xi, a, bias, yi, scratch, chunk, lo, hi);
       continue;
     }
     padPlanes(xi, cin, h, w, xp, hp, wp, geti(p, PH), geti(p, PW), geti(p, REFLECT) != 0);
@@ -110,16 +110,15 @@ export function f32_conv2d_gemm_wasmsimd(p: usize): void {
 // weight panel, walks memory sequentially instead of K rows a plane apart. The last partial block
 // (7x7 and 14x14 planes leave 1 and 4 pixels) is gathered once into a zero-padded [K][4] or [K][8]
 // panel: 1..4 pixels go to the transposed 4x4t/4x1t kernels (no wasted columns), 5..7 to the
-// 8-wide kernel. hw pixels of each input plane (xStride bytes apart) and output plane (yStride
-// apart): the fused inverted residual runs it on row tiles of a plane.
-export function pointwise(k: i32, hw: i32, xStride: usize, yStride: usize, cout: i32, cb: i32, x: usize, a: usize, bias: usize, y: usize,
+// 8-wide kernel.
+function pointwise(k: i32, hw: i32, cout: i32, cb: i32, x: usize, a: usize, bias: usize, y: usize,
   scratch: usize, chunk: i32, lo: f32, hi: f32): void {
-  const full = hw & ~7, rest = hw - full, panelBytes = <usize>k << 4;
+  const full = hw & ~7, rest = hw - full, panelBytes = <usize>k << 4, plane = <usize>hw << 2;
   const tailWidth = rest > 4 ? 8 : 4, tail = scratch, packed = scratch + (<usize>k << 5);
   if (rest) {
     // Float by float: memory.copy is a call out of the module in V8, k of them per layer.
     for (let kk = 0; kk < k; kk++) {
-      const dst = tail + <usize>(kk * tailWidth << 2), src = x + <usize>kk * xStride + (<usize>full << 2);
+      const dst = tail + <usize>(kk * tailWidth << 2), src = x + <usize>kk * plane + (<usize>full << 2);
       v128.store(dst, f32x4.splat(0));
       if (tailWidth == 8) v128.store(dst, f32x4.splat(0), 16);
       for (let i = 0; i < rest; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
@@ -127,19 +126,19 @@ export function pointwise(k: i32, hw: i32, xStride: usize, yStride: usize, cout:
   }
   for (let p0 = 0; p0 < full; p0 += chunk) {
     const np = min(full, p0 + chunk) - p0;
-    packColumns(x + (<usize>p0 << 2), xStride, k, np, packed);
+    packColumns(x + (<usize>p0 << 2), plane, k, np, packed);
     for (let b = 0; b < cb; b++) {
       f32_gemm_4x8_blocks_wasmsimd(min(4, cout - b * 4), np >> 3, k, a + <usize>b * panelBytes, packed,
-        y + <usize>(b * 4) * yStride + (<usize>p0 << 2), yStride, bias ? bias + (<usize>b << 4) : 0, lo, hi);
+        y + <usize>(b * 4) * plane + (<usize>p0 << 2), plane, bias ? bias + (<usize>b << 4) : 0, lo, hi);
     }
   }
   if (!rest) return;
   for (let b = 0; b < cb; b++) {
     const mr = min(4, cout - b * 4), ab = a + <usize>b * panelBytes, bb = bias ? bias + (<usize>b << 4) : 0;
-    const yb = y + <usize>(b * 4) * yStride + (<usize>full << 2);
-    if (rest > 4) f32_gemm_4x8_wasmsimd(mr, rest, k, ab, tail, 32, yb, yStride, bb, lo, hi);
-    else if (rest == 4) f32_gemm_4x4t_wasmsimd(mr, k, ab, tail, 16, yb, yStride, bb, lo, hi);
-    else for (let j = 0; j < rest; j++) f32_gemm_4x1t_wasmsimd(mr, k, ab, tail + (<usize>j << 2), 16, yb + (<usize>j << 2), yStride, bb, lo, hi);
+    const yb = y + <usize>(b * 4) * plane + (<usize>full << 2);
+    if (rest > 4) f32_gemm_4x8_wasmsimd(mr, rest, k, ab, tail, 32, yb, plane, bb, lo, hi);
+    else if (rest == 4) f32_gemm_4x4t_wasmsimd(mr, k, ab, tail, 16, yb, plane, bb, lo, hi);
+    else for (let j = 0; j < rest; j++) f32_gemm_4x1t_wasmsimd(mr, k, ab, tail + (<usize>j << 2), 16, yb + (<usize>j << 2), plane, bb, lo, hi);
   }
 }
 

@@ -39,7 +39,7 @@ export function f32_dwconv2d_3x3_wasmsimd(p: usize): void {
   const n = geti(p, N), c = geti(p, CIN), h = geti(p, H), w = geti(p, W), s = geti(p, SH), oh = geti(p, OH), ow = geti(p, OW);
   const x = getp(p, X), wt = getp(p, WEIGHTS), bias = getp(p, BIAS), y = getp(p, Y), plane = getp(p, SCRATCH);
   const vlo = f32x4.splat(getf(p, LO)), vhi = f32x4.splat(getf(p, HI));
-  if (inPlace(p)) return dwPad1(n, c, h, w, h, false, s, oh, ow, x, wt, bias, y, plane, getf(p, LO), getf(p, HI));
+  if (inPlace(p)) return dwPad1(n, c, h, w, s, oh, ow, x, wt, bias, y, plane, getf(p, LO), getf(p, HI));
   const hp = paddedH(p), wp = paddedW(p), rowBytes = <usize>wp << 2;
   for (let img = 0; img < n; img++) {
     for (let ci = 0; ci < c; ci++) {
@@ -140,20 +140,19 @@ const NONE: i32 = 0, ALL: i32 = 1, LEFT: i32 = 2;
 
 // Floats of the zero row and of the copy of the last row: 9 past the row, a multiple of 4.
 // @ts-ignore: decorator
-@inline export function rowPad(w: i32): i32 { return (w + 12) & ~3; }
+@inline function rowPad(w: i32): i32 { return (w + 12) & ~3; }
 
 // Padding 1, stride s, in place: output row oy reads input rows s*oy - 1 .. s*oy + 1 (the middle
 // one always exists; the others may be the zero row). Edge vectors (the first, and those whose taps
 // reach column w: stride 1 from ox = w - 4, stride 2 from 2 ox + 7 = w) load up to 9 floats past
 // their row and mask them; past the input's very last row that would leave the tensor, so that
-// row is read from a zero-padded copy in scratch. Planes are planeRows rows apart; `above`: row -1
-// of each plane is data, not padding (a row tile of the fused inverted residual).
-export function dwPad1(n: i32, c: i32, h: i32, w: i32, planeRows: i32, above: bool, s: i32, oh: i32, ow: i32, x: usize, wt: usize,
+// row is read from a zero-padded copy in scratch.
+function dwPad1(n: i32, c: i32, h: i32, w: i32, s: i32, oh: i32, ow: i32, x: usize, wt: usize,
   bias: usize, y: usize, scratch: usize, lo: f32, hi: f32): void {
   const vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);
   const rowBytes = <usize>w << 2, lastFrom = s == 1 ? w - 4 : (w - 6) >> 1;
   const zrow = scratch + 16, tailRow = zrow + (<usize>rowPad(w) << 2);
-  const finalRow = x + (<usize>(n * c - 1) * <usize>planeRows + <usize>h - 1) * rowBytes;
+  const finalRow = x + (<usize>(n * c) * <usize>h - 1) * rowBytes;
   zeroFloats(scratch, 2 * rowPad(w) + 4);
   memory.copy(tailRow, finalRow, rowBytes);
   // The masks of the first vector and of the last: the same in every row. Vectors from lastFrom
@@ -163,7 +162,7 @@ export function dwPad1(n: i32, c: i32, h: i32, w: i32, planeRows: i32, above: bo
   const l0 = inRow(lastCol, w), l1 = inRow(lastCol + step, w), l2 = inRow(lastCol + 2 * step, w);
   for (let img = 0; img < n; img++) {
     for (let ci = 0; ci < c; ci++) {
-      const nc = img * c + ci, xc = x + (<usize>nc * <usize>planeRows * rowBytes);
+      const nc = img * c + ci, xc = x + (<usize>nc * <usize>h * rowBytes);
       const k = wt + (<usize>ci * 36);
       const k0 = v128.load32_splat(k), k1 = v128.load32_splat(k, 4), k2 = v128.load32_splat(k, 8);
       const k3 = v128.load32_splat(k, 12), k4 = v128.load32_splat(k, 16), k5 = v128.load32_splat(k, 20);
@@ -173,7 +172,7 @@ export function dwPad1(n: i32, c: i32, h: i32, w: i32, planeRows: i32, above: bo
       for (let oy = 0; oy < oh; oy++) {
         const iy = oy * s;
         let r1 = xc + <usize>iy * rowBytes;
-        let r0 = iy > 0 || above ? r1 - rowBytes : zrow, r2 = iy + 1 < h ? r1 + rowBytes : zrow;
+        let r0 = iy > 0 ? r1 - rowBytes : zrow, r2 = iy + 1 < h ? r1 + rowBytes : zrow;
         if (r1 == finalRow) r1 = tailRow;
         if (r2 == finalRow) r2 = tailRow;
         // The first vector, the interior ones, then the last one (the only edge vectors there are).

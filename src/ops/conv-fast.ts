@@ -161,16 +161,26 @@ function dropPacked(weight: Tensor, layout: string): void {
   packedCache.get(weight)!.delete(layout);
 }
 
-/** The weight (or bias) in a layout, packed on first use into `floats` floats by pack(contiguous ptr, out ptr). */
-function packedWeights(weight: Tensor, layout: string, floats: number, pack: (w: number, out: number) => void): number {
+const versionOf = (weight: Tensor): unknown => (weight as any).version ?? (weight as any)._version;
+
+/** The weight's (or bias's) packed copy in a layout if it is still current, else 0. */
+function currentPacked(weight: Tensor, layout: string): number {
+  const have = packedCache.get(weight)?.get(layout);
+  return have && have.at === weight.ptr && have.version === versionOf(weight) && sampleHolds(weight, have) ? have.ptr : 0;
+}
+
+/**
+ * A new packed copy of the weight (or bias) in a layout, `floats` floats filled by pack(contiguous
+ * ptr, out ptr), replacing a stale one. Callers ask currentPacked first: `currentPacked(w, l) ||
+ * packWeights(w, l, n, packer(...))` makes no packer on the per-call path.
+ */
+function packWeights(weight: Tensor, layout: string, floats: number, pack: (w: number, out: number) => void): number {
   let byLayout = packedCache.get(weight);
   if (!byLayout) {
     byLayout = new Map();
     packedCache.set(weight, byLayout);
   }
-  const version = (weight as any).version ?? (weight as any)._version;
-  const have = byLayout.get(layout);
-  if (have && have.at === weight.ptr && have.version === version && sampleHolds(weight, have)) return have.ptr;
+  const have = byLayout.get(layout), version = versionOf(weight);
   const offsets = sampleOffsets(weight), sample = sampleAt(weight, offsets);
   const e = engine();
   const ptr = e.alloc(floats * 4);
@@ -223,7 +233,7 @@ function runPlan(plan: Plan, x: Tensor, weight: Tensor, bias: Tensor | null, y: 
   // Depthwise reads the weight as it is (9 floats per channel: nothing to pack).
   const direct = a.packedSize(plan.g) === 0 ? contiguous(weight) : null;
   s[X_SLOT] = x.ptr;
-  s[WEIGHTS_SLOT] = direct ? direct.ptr : packedWeights(weight, plan.algo, a.packedSize(plan.g), (w, out) => a.pack(plan.g, w, out));
+  s[WEIGHTS_SLOT] = direct ? direct.ptr : currentPacked(weight, plan.algo) || packWeights(weight, plan.algo, a.packedSize(plan.g), (w, out) => a.pack(plan.g, w, out));
   s[BIAS_SLOT] = bias ? bias.ptr : 0;
   s[Y_SLOT] = y.ptr;
   s[SCRATCH_SLOT] = e.scratch(plan.scratchBytes);
@@ -346,7 +356,7 @@ function packBias(m: number) {
     f.set(f.subarray(b >> 2, (b >> 2) + m), out >> 2);
   };
 }
-const irBias = (b: Tensor | null, m: number) => (b ? packedWeights(b, 'ir-bias', up8(m), packBias(m)) : 0);
+const irBias = (b: Tensor | null, m: number) => (b ? currentPacked(b, 'ir-bias') || packWeights(b, 'ir-bias', up8(m), packBias(m)) : 0);
 
 /**
  * MobileNetV2's inverted residual, project(dw3x3(expand(x))) [+ x] with each convolution's clamp
@@ -374,10 +384,11 @@ export function invertedResidualFast(input: Tensor, expand: BlockConv | null, dw
   const y = Tensor.empty([n, cout, oh, ow], 'float32');
   const v: Record<(typeof IR_PARAMS)[number], number> = {
     n, cin, h, w, cexp, cout, s: stride, oh, ow, x: x.ptr,
-    we: expand ? packedWeights(expand.weight, 'ir-1x1', up8(cexp) * cin * ke * ke, pack1x1(cexp, cin * ke * ke, cin * ke * ke)) : 0,
+    we: expand ? currentPacked(expand.weight, 'ir-1x1') || packWeights(expand.weight, 'ir-1x1', up8(cexp) * cin * ke * ke, pack1x1(cexp, cin * ke * ke, cin * ke * ke)) : 0,
     be: irBias(expand?.bias ?? null, cexp),
-    wd: packedWeights(dw.weight, 'ir-dw', up8(cexp) * 9, packDepthwise(cexp)), bd: irBias(dw.bias, cexp),
-    wp: packedWeights(project.weight, 'ir-1x1', up8(cout) * up8(cexp), pack1x1(cout, cexp, up8(cexp))), bp: irBias(project.bias, cout),
+    wd: currentPacked(dw.weight, 'ir-dw') || packWeights(dw.weight, 'ir-dw', up8(cexp) * 9, packDepthwise(cexp)), bd: irBias(dw.bias, cexp),
+    wp: currentPacked(project.weight, 'ir-1x1') || packWeights(project.weight, 'ir-1x1', up8(cout) * up8(cexp), pack1x1(cout, cexp, up8(cexp))),
+    bp: irBias(project.bias, cout),
     y: y.ptr, res: residual ? x.ptr : 0, scratch: 0, rows, xh, xw, ke,
     lo1: expand?.lo ?? -Infinity, hi1: expand?.hi ?? Infinity, lo2: dw.lo, hi2: dw.hi, lo3: project.lo, hi3: project.hi,
   };

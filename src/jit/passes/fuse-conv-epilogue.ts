@@ -246,9 +246,11 @@ function convParts(n: Node | null, b: Block): ConvParts | null {
 function fuseInvertedResidual(g: Graph, allow: () => boolean): number {
   let fused = 0;
   const pointwise = (c: ConvParts) => same(c.stride, [1, 1]) && same(c.padding, [0, 0]) && num(c.ins[6]) === 1;
-  // MobileNetV2's stem: a dense 3x3 convolution, stride 2, padding 1 (its weight's shape is known).
+  // A conv's weight shape, where the weight is a frozen constant.
+  const weightSizes = (c: ConvParts) => (c.ins[1].type.kind === 'Tensor' ? c.ins[1].type.sizes : undefined);
+  // MobileNetV2's stem: a dense 3x3 convolution, stride 2, padding 1.
   const stem = (c: ConvParts) => {
-    const ws = c.ins[1].type.kind === 'Tensor' ? c.ins[1].type.sizes : undefined;
+    const ws = weightSizes(c);
     return same(c.stride, [2, 2]) && same(c.padding, [1, 1]) && num(c.ins[6]) === 1 && !!ws && ws.length === 4 && ws[2] === 3 && ws[3] === 3;
   };
   const visit = (b: Block): void => {
@@ -259,8 +261,8 @@ function fuseInvertedResidual(g: Graph, allow: () => boolean): number {
       const dw = p.ins[0].node(), d = dw.kind === CONV_ACT ? convParts(dw, b) : null;
       if (!d || d.residual || soleUser(dw.output()) !== project || !same(d.padding, [1, 1]) || (d.stride[0] !== 1 && d.stride[0] !== 2)) continue;
       if (!same(d.stride, [d.stride[0], d.stride[0]])) continue;
-      // Depthwise: one input channel per group (the weight is a frozen constant of known shape).
-      const wd = d.ins[1].type.kind === 'Tensor' ? d.ins[1].type.sizes : undefined;
+      // Depthwise: one input channel per group.
+      const wd = weightSizes(d);
       if (!wd || wd.length !== 4 || wd[1] !== 1 || num(d.ins[6]) !== wd[0]) continue;
       const expand = d.ins[0].node(), c = expand.kind === CONV_ACT ? convParts(expand, b) : null;
       const e = c && !c.residual && soleUser(expand.output()) === dw && (pointwise(c) || stem(c)) ? c : null;
