@@ -7,20 +7,13 @@ import { resolve } from 'node:path';
 import { torch, tidy, Tensor } from '../src/index.js';
 import { script } from '../src/jit/script-js/script.js';
 import { planFor } from '../src/jit/autodiff/run.js';
-import { summarize, fmtStats, maxAbsDiff, type Stats } from './stats.js';
+import { summarize, fmtStats, maxAbsDiff, batchSize, type Stats } from './stats.js';
 
 type Fn = (...xs: Tensor[]) => Tensor;
 
 /** Microseconds per call: batches of calls sized to take >= `minMs`, `runs` batches after warm-up. */
 function measure(fn: () => void, runs: number, minMs: number): Stats {
-  for (let i = 0; i < 3; i++) fn();
-  let batch = 1;
-  for (;;) {
-    const t0 = performance.now();
-    for (let i = 0; i < batch; i++) fn();
-    if (performance.now() - t0 >= minMs) break;
-    batch *= 2;
-  }
+  const batch = batchSize(fn, minMs);
   const us: number[] = [];
   for (let r = 0; r < runs; r++) {
     const t0 = performance.now();

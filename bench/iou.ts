@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { torch, jit, tidy, Tensor } from '../src/index.js';
 import { engine } from '../src/engine/engine.js';
 import { optimize } from '../src/jit/pipeline.js';
-import { summarize, fmtStats, maxAbsDiff, type Stats } from './stats.js';
+import { summarize, fmtStats, maxAbsDiff, batchSize, type Stats } from './stats.js';
 
 type Fn = (...xs: Tensor[]) => Tensor;
 /** The talk's function op by op in eager mode (examples/talk.js), its temporaries freed per call. */
@@ -19,17 +19,6 @@ const talk = await import(pathToFileURL(resolve('examples/talk.js')).href);
 const ratioIou: Fn = (...xs) => tidy(() => talk.ratioIou(...xs));
 
 type Timings = { wall: Stats; cpu: Stats };
-
-const SOURCE = `import math
-def ratio_iou(x1, y1, w1, h1, x2, y2, w2, h2):
-    xi = torch.max(x1, x2)
-    yi = torch.max(y1, y2)
-    wi = torch.clamp(torch.min(x1+w1, x2+w2) - xi, min=0, max=math.inf)
-    hi = torch.clamp(torch.min(y1+h1, y2+h2) - yi, min=0, max=math.inf)
-    area_i = wi * hi
-    area_u = w1 * h1 + w2 * h2 - wi * hi
-    return area_i / torch.clamp(area_u, min=1e-5, max=math.inf)
-`;
 
 /** CPU microseconds this process has used (all its threads). */
 const cpuNow = (): number => {
@@ -46,17 +35,7 @@ const cpuNow = (): number => {
  */
 function measureAll(fns: Record<string, () => void>, runs: number, minMs: number): Record<string, Timings> {
   const batches: Record<string, number> = {};
-  for (const [name, fn] of Object.entries(fns)) {
-    for (let i = 0; i < 3; i++) fn();
-    let batch = 1;
-    for (;;) {
-      const t0 = performance.now();
-      for (let i = 0; i < batch; i++) fn();
-      if (performance.now() - t0 >= minMs) break;
-      batch *= 2;
-    }
-    batches[name] = batch;
-  }
+  for (const [name, fn] of Object.entries(fns)) batches[name] = batchSize(fn, minMs);
   const wall: Record<string, number[]> = Object.fromEntries(Object.keys(fns).map((k) => [k, []]));
   const cpu: Record<string, number[]> = Object.fromEntries(Object.keys(fns).map((k) => [k, []]));
   let seed = 12345;
@@ -93,7 +72,7 @@ export async function run(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
   const runs = quick ? 7 : 25;
   const minMs = quick ? 2 : 10;
-  const fused = jit.compile(SOURCE).ratio_iou;
+  const fused = jit.compile(talk.RATIO_IOU_SOURCE).ratio_iou;
   optimize(fused.ir);
   const groups = fused.ir.nodes().filter((n) => n.kind === 'prim::FusionGroup').length;
   console.log(`scripted ratio_iou: ${groups} FusionGroup (JS-scripting not used: built with jit.compile from TorchScript source); load average ${loadAverage()}`);

@@ -24,3 +24,15 @@ export function maxAbsDiff(as: readonly Tensor[], bs: readonly Tensor[]): number
 
 /** Flops per round of the SIMD peak loop (assembly/kernels/f32-triad-wasmsimd.ts f32_peak_wasmsimd: 8 chains of f32x4 mul + add). */
 export const PEAK_FLOPS_PER_ROUND = 64;
+
+/** Calls per batch so that one batch of fn takes at least minMs (after 3 warm-up calls). */
+export function batchSize(fn: () => void, minMs: number): number {
+  for (let i = 0; i < 3; i++) fn();
+  let batch = 1;
+  for (;;) {
+    const t0 = performance.now();
+    for (let i = 0; i < batch; i++) fn();
+    if (performance.now() - t0 >= minMs) return batch;
+    batch *= 2;
+  }
+}

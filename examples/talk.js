@@ -19,6 +19,18 @@ export function scriptFn(x) {
   return x;
 }
 
+/** The talk's ratio_iou as TorchScript source (for jit.compile). */
+export const RATIO_IOU_SOURCE = `import math
+def ratio_iou(x1, y1, w1, h1, x2, y2, w2, h2):
+    xi = torch.max(x1, x2)
+    yi = torch.max(y1, y2)
+    wi = torch.clamp(torch.min(x1+w1, x2+w2) - xi, min=0, max=math.inf)
+    hi = torch.clamp(torch.min(y1+h1, y2+h2) - yi, min=0, max=math.inf)
+    area_i = wi * hi
+    area_u = w1 * h1 + w2 * h2 - wi * hi
+    return area_i / torch.clamp(area_u, min=1e-5, max=math.inf)
+`;
+
 /** Intersection over union of boxes (x, y, w, h), method calls: traceable and scriptable. */
 export function ratioIou(x1, y1, w1, h1, x2, y2, w2, h2) {
   const xi = torch.max(x1, x2);

@@ -10,6 +10,7 @@ import { tensorFromNpy } from '../../src/sdk/npy.js';
 import { Tensor } from '../../src/sdk/tensor.js';
 import { engine } from '../../src/engine/engine.js';
 import { torch } from '../../src/index.js';
+import { rng } from '../serialize/helpers.js';
 
 const DIR = '../shared/fixtures/torchscript/';
 const SEED = Number(process.env.FUZZ_SEED ?? 20240611);
@@ -20,18 +21,6 @@ const ARCHIVES: Record<string, unknown[]> = {
   iou_traced: Array.from({ length: 8 }, (_, k) => `iou_traced.input${k}.npy`),
   control_flow_scripted: ['control_flow_scripted.input0.npy', 3],
 };
-
-/** mulberry32: small, seeded, good enough to pick mutations reproducibly. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Mutation { bytes: Uint8Array; what: string; codeChanged: boolean; source?: string }
 

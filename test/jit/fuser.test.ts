@@ -5,20 +5,12 @@ import { optimize } from '../../src/jit/pipeline.js';
 import { allNodes, SUBGRAPH_ATTR } from '../../src/jit/ir.js';
 import { fuserStats, resetFuser, setFuserMode } from '../../src/jit/fuser/launch.js';
 import { FuserError } from '../../src/jit/fuser/errors.js';
+import { talk } from './trace-helpers.js';
 import { FuseBuilder } from '../../src/jit/fuser/program.js';
 import { assignRegisters } from '../../src/jit/fuser/template.js';
 import * as FOP from '../../assembly/fused/fused-ops.js';
 
-const IOU = `import math
-def ratio_iou(x1, y1, w1, h1, x2, y2, w2, h2):
-    xi = torch.max(x1, x2)
-    yi = torch.max(y1, y2)
-    wi = torch.clamp(torch.min(x1+w1, x2+w2) - xi, min=0, max=math.inf)
-    hi = torch.clamp(torch.min(y1+h1, y2+h2) - yi, min=0, max=math.inf)
-    area_i = wi * hi
-    area_u = w1 * h1 + w2 * h2 - wi * hi
-    return area_i / torch.clamp(area_u, min=1e-5, max=math.inf)
-`;
+const IOU: string = (await talk()).RATIO_IOU_SOURCE;
 
 /** The function compiled twice: as written (op by op) and after the pipeline (fused). */
 function both(src: string, name: string) {
